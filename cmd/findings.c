@@ -1,0 +1,11 @@
+/* findings.c: placeholder until its owner lands it. */
+#include "rollcall/cmd.h"
+
+int
+cmd_findings(int argc, char **argv, struct ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	return error("findings: not built yet");
+}

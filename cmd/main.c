@@ -1,0 +1,186 @@
+/* main.c: global options and the command table, nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollcall/cmd.h"
+#include "rollcall/config.h"
+#include "rollcall/date.h"
+#include "rollcall/store.h"
+
+static const char main_usage[] =
+"usage: rollcall [-q] [-d DB] [-c CONFIG] [--as-of YYYY-MM-DD] COMMAND [ARGS]\n"
+"\n"
+"Take the roll of every account against the people who should hold it.\n"
+"\n"
+"commands:\n"
+"  init                          create the database and a sample config\n"
+"  import hr|matrix|sod|overrides|exceptions FILE\n"
+"  import accounts SOURCE FILE   a system's accounts from its CSV export\n"
+"  pull [SOURCE...]              run the configured connectors\n"
+"  reconcile                     link accounts to people, compute findings\n"
+"  findings [--kind K] [--source S] [--severity S] [--format F] [--fail-on S]\n"
+"  offboard [--since DATE] [--person ID] [--format table|json]\n"
+"  review open CAMPAIGN [--due DATE] [--out DIR] [--format csv]\n"
+"  snapshots | sources           what has been pulled and imported\n"
+"\n"
+"options:\n"
+"  -d, --db DB        database (default ./rollcall.db, env ROLLCALL_DB)\n"
+"  -c, --config FILE  configuration (default ./rollcall.conf, env ROLLCALL_CONFIG)\n"
+"      --as-of DATE   take DATE as today, for reproducible results\n"
+"  -q, --quiet        no progress or notes on stderr\n"
+"  -h, --help         this help; `rollcall COMMAND --help` for a command\n"
+"      --version      print the version\n"
+"\n"
+"exit status: 0 success, 1 usage or configuration error, 2 runtime failure,\n"
+"3 the command found what it checks for. See rollcall(1).\n";
+
+enum { NEED_NOTHING = 0 };
+
+struct command {
+	const char *name;
+	int	(*fn)(int, char **, struct ctx *);
+};
+
+static const struct command commands[] = {	/* sorted by name */
+	{ "findings", cmd_findings },
+	{ "import", cmd_import },
+	{ "init", cmd_init },
+	{ "offboard", cmd_offboard },
+	{ "pull", cmd_pull },
+	{ "reconcile", cmd_reconcile },
+	{ "review", cmd_review },
+	{ "snapshots", cmd_snapshots },
+	{ "sources", cmd_sources },
+};
+
+void
+usage_exit(const char *text, int help)
+{
+	fputs(text, help ? stdout : stderr);
+	exit(help ? RC_OK : RC_USAGE);
+}
+
+int
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct store *
+ctx_store(struct ctx *ctx)
+{
+	struct errbuf err = { "" };
+
+	if (ctx->st == NULL && (ctx->st = store_open(ctx->db_path, &err)) == NULL)
+		die(RC_FAILURE, "%s", err.msg);
+	return ctx->st;
+}
+
+struct config *
+ctx_config(struct ctx *ctx)
+{
+	struct errbuf err = { "" };
+
+	if (ctx->cfg == NULL &&
+	    (ctx->cfg = config_load(ctx->config_path, ctx->config_given,
+	    &err)) == NULL)
+		die(RC_USAGE, "%s", err.msg);
+	return ctx->cfg;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "as-of", required_argument, NULL, 'A' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx ctx;
+	struct errbuf err = { "" };
+	const struct command *cmd;
+	const char *env;
+	int ch, rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.db_path = "rollcall.db";
+	ctx.config_path = "rollcall.conf";
+	if ((env = getenv("ROLLCALL_DB")) != NULL && *env)
+		ctx.db_path = env;
+	if ((env = getenv("ROLLCALL_CONFIG")) != NULL && *env) {
+		ctx.config_path = env;
+		ctx.config_given = 1;
+	}
+	date_today(ctx.as_of);
+	while ((ch = getopt_long(argc, argv, "+d:c:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			ctx.db_path = optarg;
+			break;
+		case 'c':
+			ctx.config_path = optarg;
+			ctx.config_given = 1;
+			break;
+		case 'A':
+			if (date_parse(optarg, "%Y-%m-%d", ctx.as_of, &err) < 0)
+				die(RC_USAGE, "--as-of: %s", err.msg);
+			ctx.as_of_given = 1;
+			break;
+		case 'q':
+			rc_quiet = 1;
+			break;
+		case 'h':
+			usage_exit(main_usage, 1);
+		case 'V':
+			printf("rollcall %s (schema %d)\n", ROLLCALL_VERSION,
+			    store_schema_version());
+			return RC_OK;
+		default:
+			usage_exit(main_usage, 0);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage_exit(main_usage, 0);
+	if (strcmp(argv[0], "help") == 0)
+		usage_exit(main_usage, 1);
+	if ((cmd = find_command(argv[0])) == NULL) {
+		error("unknown command '%s' (see rollcall --help)", argv[0]);
+		return RC_USAGE;
+	}
+	optind = 0;		/* glibc: 0 re-initializes getopt */
+	rc = cmd->fn(argc, argv, &ctx);
+	store_close(ctx.st);
+	config_free(ctx.cfg);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		error("cannot write to standard output");
+		return RC_FAILURE;
+	}
+	return rc;
+}

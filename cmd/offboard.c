@@ -1,0 +1,11 @@
+/* offboard.c: placeholder until its owner lands it. */
+#include "rollcall/cmd.h"
+
+int
+cmd_offboard(int argc, char **argv, struct ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	return error("offboard: not built yet");
+}
