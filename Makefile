@@ -22,6 +22,7 @@ LIB_SRC	 = $(sort $(wildcard core/*.c connectors/*.c reports/*.c))
 CMD_SRC	 = $(sort $(wildcard cmd/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TSUP_SRC = $(sort $(wildcard tests/support/*.c))
+TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ	 = $(LIB_SRC:%.c=build/%.o)
 CMD_OBJ	 = $(CMD_SRC:%.c=build/%.o)
@@ -30,6 +31,7 @@ TESTS	 = $(TEST_SRC:tests/%.c=build/tests/%)
 ASAN_LIB_OBJ  = $(LIB_SRC:%.c=build/asan/%.o)
 ASAN_TSUP_OBJ = $(TSUP_SRC:%.c=build/asan/%.o)
 ASAN_TESTS    = $(TEST_SRC:tests/%.c=build/asan/tests/%)
+TOOLS	 = $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
 all: build/rollcall
 
@@ -58,7 +60,12 @@ build/tests/%: build/tests/%.o $(TSUP_OBJ) build/librollcall.a
 build/asan/tests/%: build/asan/tests/%.o $(ASAN_TSUP_OBJ) build/asan/librollcall.a
 	$(CC) $(SAN) -o $@ $< $(ASAN_TSUP_OBJ) build/asan/librollcall.a $(PKG_LIBS) -lcmocka
 
-tests: $(TESTS) $(ASAN_TESTS)
+# Small programs the integration scripts use (a cutting proxy, generators).
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+tests: $(TESTS) $(ASAN_TESTS) $(TOOLS)
 
 # Unit tests plain and under ASan+UBSan, then the integration scripts
 # (real slapd on 127.0.0.1, the CLI end to end).
