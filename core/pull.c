@@ -217,9 +217,10 @@ static const char *const resolve_sql[] = {
 	" WHERE m.by_login = 0 AND NOT EXISTS (SELECT 1 FROM accounts a"
 	"  WHERE a.snapshot_id = ?1 AND a.key = m.member)",
 	"INSERT INTO temp.pull_edges (ent_id, account_id)"
-	" SELECT e.id, (SELECT a.id FROM accounts a WHERE a.snapshot_id = ?1"
-	"   AND (a.login = m.member OR a.login = m.member COLLATE NOCASE)"
-	"   ORDER BY a.login = m.member DESC LIMIT 1)"
+	" SELECT e.id, COALESCE((SELECT a.id FROM accounts a"
+	"   WHERE a.snapshot_id = ?1 AND a.login = m.member LIMIT 1),"
+	"  (SELECT a.id FROM accounts a WHERE a.snapshot_id = ?1"
+	"   AND a.login = m.member COLLATE NOCASE LIMIT 1))"
 	" FROM temp.pull_members m"
 	" JOIN entitlements e ON e.snapshot_id = ?1 AND e.key = m.group_key"
 	" WHERE m.by_login = 1 AND EXISTS (SELECT 1 FROM accounts a"
