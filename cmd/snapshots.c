@@ -138,6 +138,26 @@ cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 	return RC_OK;
 }
 
+/* The data-quality notes of a snapshot, indented under its source. */
+static void
+print_notes(struct ctx *ctx, int64_t snap)
+{
+	sqlite3_stmt *s;
+	long n = 0;
+
+	s = store_prepare(ctx_store(ctx), "SELECT kind, detail FROM"
+	    " source_issues WHERE snapshot_id = ? ORDER BY rowid", NULL);
+	if (s == NULL)
+		return;
+	sqlite3_bind_int64(s, 1, snap);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (n++ < 20)
+			printf("    %s: %s\n", store_col(s, 0), store_col(s, 1));
+	if (n > 20)
+		printf("    ... and %ld more\n", n - 20);
+	sqlite3_finalize(s);
+}
+
 /* Every configured source, then any other name the database has seen. */
 static const char sources_sql[] =
 	"WITH names(source, type, ord) AS (SELECT value ->> '$[0]',"
@@ -214,6 +234,8 @@ cmd_sources(int argc, char **argv, struct ctx *ctx)
 			    sqlite3_column_int64(s, 7), last ? last : "none",
 			    store_col(s, 10) ? ": " : "",
 			    store_col(s, 10) ? store_col(s, 10) : "");
+			if (sqlite3_column_int64(s, 7) > 0)
+				print_notes(ctx, sqlite3_column_int64(s, 2));
 			continue;
 		}
 		row = json_pack("{s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:o}",
