@@ -377,7 +377,7 @@ request_page(struct ldapc *l, struct errbuf *err)
 	rc = ldap_create_page_control(l->ld, l->page_size,
 	    l->cookie.bv_len ? &l->cookie : NULL, 0, &ctrl);
 	if (rc != LDAP_SUCCESS) {
-		err_set(err, "search of %s failed: %s", l->search_base,
+		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
 		    ldap_err2string(rc));
 		return -1;
 	}
@@ -389,7 +389,7 @@ request_page(struct ldapc *l, struct errbuf *err)
 	ldap_control_free(ctrl);
 	if (rc != LDAP_SUCCESS) {
 		l->msgid = -1;
-		err_set(err, "search of %s failed: %s", l->search_base,
+		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
 		    ld_why(l, rc, why, sizeof(why)));
 		return -1;
 	}
@@ -457,18 +457,19 @@ page_done(struct ldapc *l, LDAPMessage *res, struct errbuf *err)
 	l->msgid = -1;
 	rc = ldap_parse_result(l->ld, res, &code, NULL, &msg, NULL, &sctrls, 1);
 	if (rc != LDAP_SUCCESS) {
-		err_set(err, "search of %s failed: %s", l->search_base,
+		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
 		    ldap_err2string(rc));
 		goto out;
 	}
 	if (code == LDAP_SIZELIMIT_EXCEEDED || code == LDAP_ADMINLIMIT_EXCEEDED) {
-		err_set(err, "search of %s stopped after %ld entries: size"
-		    " limit reached; the pull is incomplete", l->search_base,
+		err_set(err, "search of %s on %s stopped after %ld entries:"
+		    " size limit reached; the pull is incomplete",
+		    l->search_base, l->url,
 		    (l->page - 1) * (long)l->page_size + l->page_entries);
 		goto out;
 	}
 	if (code != LDAP_SUCCESS) {
-		err_set(err, "search of %s failed: %s%s%s", l->search_base,
+		err_set(err, "search of %s on %s failed: %s%s%s", l->search_base, l->url,
 		    ldap_err2string(code), msg && *msg ? ": " : "",
 		    msg ? msg : "");
 		goto out;
@@ -554,7 +555,7 @@ read_entry(struct ldapc *l, struct errbuf *err)
 		}
 		if (rc < 0) {
 			l->msgid = -1;
-			err_set(err, "search of %s failed: %s", l->search_base,
+			err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
 			    ld_why(l, ld_errno(l), why, sizeof(why)));
 			return -1;
 		}

@@ -15,7 +15,8 @@
 # It never touches the system's slapd, its config or /var/lib/ldap: the
 # rootdn ignores size limits, so tests read as cn=reader, which does not.
 # SLAPD_SIZELIMIT=N sets the non-paged size limit; a paged search
-# (RFC 2696) may still read everything (size.prtotal=unlimited).
+# (RFC 2696) may still read everything (size.prtotal=unlimited) unless
+# SLAPD_PRTOTAL=N caps paged searches too (a server that cuts a pull short).
 
 SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
 SLAPD_SCHEMA_DIR=${SLAPD_SCHEMA_DIR:-/etc/ldap/schema}
@@ -40,7 +41,7 @@ slapd_init() {
 	    _slapd_randpw >"$SLAPD_READER_PW_FILE") || return 1
 	_hash=$(/usr/sbin/slappasswd -T "$SLAPD_ROOTPW_FILE") || return 1
 	if [ -n "${SLAPD_SIZELIMIT:-}" ]; then
-		_limit="sizelimit size.soft=$SLAPD_SIZELIMIT size.hard=$SLAPD_SIZELIMIT size.pr=unlimited size.prtotal=unlimited"
+		_limit="sizelimit size.soft=$SLAPD_SIZELIMIT size.hard=$SLAPD_SIZELIMIT size.pr=unlimited size.prtotal=${SLAPD_PRTOTAL:-unlimited}"
 	else
 		_limit="sizelimit size.soft=unlimited size.hard=unlimited size.pr=unlimited size.prtotal=unlimited"
 	fi
