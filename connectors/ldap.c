@@ -70,7 +70,7 @@ struct ldapc {
 	long	 page;			/* 1-based, in this search */
 	long	 page_entries;
 	char	*first_dn;		/* first entry of page 1 */
-	char	*prev_first_dn;		/* first entry of the previous page */
+	char	*prev_first_dn;		/* first entry of the page before */
 	LDAPMessage *msg;		/* the entry handed out last */
 	/* the members of the group handed out last */
 	char	*group_key;
@@ -97,7 +97,8 @@ own(struct ldapc *l, char *s)
 {
 	if (s == NULL)
 		return NULL;
-	if (l->nowned == MAX_OWNED)	/* a bug, not input: records are small */
+	/* a bug, not input: a record has a fixed number of strings */
+	if (l->nowned == MAX_OWNED)
 		abort();
 	l->owned[l->nowned++] = s;
 	return s;
@@ -377,7 +378,8 @@ request_page(struct ldapc *l, struct errbuf *err)
 	rc = ldap_create_page_control(l->ld, l->page_size,
 	    l->cookie.bv_len ? &l->cookie : NULL, 0, &ctrl);
 	if (rc != LDAP_SUCCESS) {
-		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
+		err_set(err, "search of %s on %s failed: %s",
+		    l->search_base, l->url,
 		    ldap_err2string(rc));
 		return -1;
 	}
@@ -389,7 +391,8 @@ request_page(struct ldapc *l, struct errbuf *err)
 	ldap_control_free(ctrl);
 	if (rc != LDAP_SUCCESS) {
 		l->msgid = -1;
-		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
+		err_set(err, "search of %s on %s failed: %s",
+		    l->search_base, l->url,
 		    ld_why(l, rc, why, sizeof(why)));
 		return -1;
 	}
@@ -457,11 +460,13 @@ page_done(struct ldapc *l, LDAPMessage *res, struct errbuf *err)
 	l->msgid = -1;
 	rc = ldap_parse_result(l->ld, res, &code, NULL, &msg, NULL, &sctrls, 1);
 	if (rc != LDAP_SUCCESS) {
-		err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
+		err_set(err, "search of %s on %s failed: %s",
+		    l->search_base, l->url,
 		    ldap_err2string(rc));
 		goto out;
 	}
-	if (code == LDAP_SIZELIMIT_EXCEEDED || code == LDAP_ADMINLIMIT_EXCEEDED) {
+	if (code == LDAP_SIZELIMIT_EXCEEDED ||
+	    code == LDAP_ADMINLIMIT_EXCEEDED) {
 		err_set(err, "search of %s on %s stopped after %ld entries:"
 		    " size limit reached; the pull is incomplete",
 		    l->search_base, l->url,
@@ -469,7 +474,8 @@ page_done(struct ldapc *l, LDAPMessage *res, struct errbuf *err)
 		goto out;
 	}
 	if (code != LDAP_SUCCESS) {
-		err_set(err, "search of %s on %s failed: %s%s%s", l->search_base, l->url,
+		err_set(err, "search of %s on %s failed: %s%s%s",
+		    l->search_base, l->url,
 		    ldap_err2string(code), msg && *msg ? ": " : "",
 		    msg ? msg : "");
 		goto out;
@@ -555,7 +561,8 @@ read_entry(struct ldapc *l, struct errbuf *err)
 		}
 		if (rc < 0) {
 			l->msgid = -1;
-			err_set(err, "search of %s on %s failed: %s", l->search_base, l->url,
+			err_set(err, "search of %s on %s failed: %s",
+			    l->search_base, l->url,
 			    ld_why(l, ld_errno(l), why, sizeof(why)));
 			return -1;
 		}
@@ -795,7 +802,8 @@ next_member(struct ldapc *l, struct record *r)
 			r->u.member.ref = MEMBER_BY_LOGIN;
 			return 1;
 		}
-		key = ldapc_dn_normalize(s, member_attrs[l->mattr].name_and_uid);
+		key = ldapc_dn_normalize(s,
+		    member_attrs[l->mattr].name_and_uid);
 		if (key == NULL) {
 			r->type = REC_ISSUE;
 			r->u.issue.kind = "invalid_member";

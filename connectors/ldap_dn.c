@@ -48,7 +48,8 @@ bv_squeeze(struct berval *bv)
 	ber_len_t i, j = 0;
 
 	for (i = 0; i < bv->bv_len; i++) {
-		if (bv->bv_val[i] == ' ' && (j == 0 || bv->bv_val[j - 1] == ' '))
+		if (bv->bv_val[i] == ' ' &&
+		    (j == 0 || bv->bv_val[j - 1] == ' '))
 			continue;
 		bv->bv_val[j++] = bv->bv_val[i];
 	}
