@@ -16,6 +16,7 @@
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
 #include "rollcall/pull.h"
+#include "rollcall/reader.h"
 
 /* Data-quality notes printed during a pull; the rest are in the snapshot. */
 #define MAX_ISSUES_SHOWN 20
@@ -150,13 +151,26 @@ put_member(struct pull *p, const struct rec_member *m, struct errbuf *err)
 static int
 prepare(struct pull *p, struct errbuf *err)
 {
+	/*
+	 * Members wait in temporary tables until every key is known; the
+	 * lookup indexes are built once after the load (a sort), not kept up
+	 * row by row, and the page cache is large enough for a big directory
+	 * (bounded: it does not grow with the source).
+	 */
 	if (store_exec(p->st,
+	    "PRAGMA cache_size = -32768; PRAGMA temp.cache_size = -16384;"
 	    "CREATE TEMP TABLE IF NOT EXISTS pull_members ("
 	    "  group_key TEXT NOT NULL, member TEXT NOT NULL,"
 	    "  by_login INTEGER NOT NULL);"
+	    "CREATE TEMP TABLE IF NOT EXISTS pull_keys ("
+	    "  key TEXT, login TEXT, account_id INTEGER, ent_id INTEGER);"
 	    "CREATE TEMP TABLE IF NOT EXISTS pull_edges ("
-	    "  ent_id INTEGER NOT NULL, account_id INTEGER, child_id INTEGER);"
-	    "DELETE FROM temp.pull_members; DELETE FROM temp.pull_edges;",
+	    "  member_row INTEGER NOT NULL, ent_id INTEGER NOT NULL,"
+	    "  account_id INTEGER, child_id INTEGER);"
+	    "DROP INDEX IF EXISTS temp.pull_keys_key;"
+	    "DROP INDEX IF EXISTS temp.pull_keys_login;"
+	    "DELETE FROM temp.pull_members; DELETE FROM temp.pull_keys;"
+	    "DELETE FROM temp.pull_edges;",
 	    err) < 0)
 		return -1;
 	p->ins_account = store_prepare(p->st, "INSERT INTO accounts"
@@ -200,37 +214,39 @@ exec_snap(struct pull *p, const char *sql, struct errbuf *err)
 /*
  * Members name accounts by key (DN) or login, and nested groups by key.
  * Logins compare exactly first; a login differing only in case (uid is
- * case-insensitive in LDAP) is tried after.
+ * case-insensitive in LDAP) is taken after.
  */
 static const char *const resolve_sql[] = {
-	"CREATE INDEX IF NOT EXISTS temp.pull_members_group"
-	"  ON pull_members(group_key)",
-	"INSERT INTO temp.pull_edges (ent_id, account_id)"
-	" SELECT e.id, a.id FROM temp.pull_members m"
-	" JOIN entitlements e ON e.snapshot_id = ?1 AND e.key = m.group_key"
-	" JOIN accounts a ON a.snapshot_id = ?1 AND a.key = m.member"
-	" WHERE m.by_login = 0",
-	"INSERT INTO temp.pull_edges (ent_id, child_id)"
-	" SELECT e.id, c.id FROM temp.pull_members m"
-	" JOIN entitlements e ON e.snapshot_id = ?1 AND e.key = m.group_key"
-	" JOIN entitlements c ON c.snapshot_id = ?1 AND c.key = m.member"
-	" WHERE m.by_login = 0 AND NOT EXISTS (SELECT 1 FROM accounts a"
-	"  WHERE a.snapshot_id = ?1 AND a.key = m.member)",
-	"INSERT INTO temp.pull_edges (ent_id, account_id)"
-	" SELECT e.id, COALESCE((SELECT a.id FROM accounts a"
-	"   WHERE a.snapshot_id = ?1 AND a.login = m.member LIMIT 1),"
-	"  (SELECT a.id FROM accounts a WHERE a.snapshot_id = ?1"
-	"   AND a.login = m.member COLLATE NOCASE LIMIT 1))"
+	"INSERT INTO temp.pull_keys (key, login, account_id)"
+	" SELECT key, login, id FROM accounts WHERE snapshot_id = ?1",
+	"INSERT INTO temp.pull_keys (key, ent_id)"
+	" SELECT key, id FROM entitlements WHERE snapshot_id = ?1",
+	"CREATE INDEX temp.pull_keys_key ON pull_keys(key)",
+	"CREATE INDEX temp.pull_keys_login ON pull_keys(login COLLATE NOCASE)",
+	"INSERT INTO temp.pull_edges (member_row, ent_id, account_id, child_id)"
+	" SELECT m.rowid, g.ent_id, k.account_id, k.ent_id"
 	" FROM temp.pull_members m"
-	" JOIN entitlements e ON e.snapshot_id = ?1 AND e.key = m.group_key"
-	" WHERE m.by_login = 1 AND EXISTS (SELECT 1 FROM accounts a"
-	"  WHERE a.snapshot_id = ?1 AND a.login = m.member COLLATE NOCASE)",
+	" JOIN temp.pull_keys g ON g.key = m.group_key AND g.ent_id IS NOT NULL"
+	" JOIN temp.pull_keys k ON k.key = m.member"
+	" WHERE m.by_login = 0",
+	"INSERT INTO temp.pull_edges (member_row, ent_id, account_id)"
+	" SELECT m.rowid, g.ent_id, COALESCE("
+	"  (SELECT k.account_id FROM temp.pull_keys k WHERE k.login = m.member"
+	"   COLLATE NOCASE AND k.login = m.member LIMIT 1),"
+	"  (SELECT k.account_id FROM temp.pull_keys k WHERE k.login = m.member"
+	"   COLLATE NOCASE LIMIT 1))"
+	" FROM temp.pull_members m"
+	" JOIN temp.pull_keys g ON g.key = m.group_key AND g.ent_id IS NOT NULL"
+	" WHERE m.by_login = 1 AND EXISTS (SELECT 1 FROM temp.pull_keys k"
+	"  WHERE k.login = m.member COLLATE NOCASE)",
+	"CREATE INDEX IF NOT EXISTS temp.pull_edges_row ON pull_edges(member_row)",
 	"INSERT OR IGNORE INTO grants"
 	" (snapshot_id, account_id, entitlement_id, direct, path)"
 	" SELECT ?1, account_id, ent_id, 1, NULL FROM temp.pull_edges"
-	" WHERE account_id IS NOT NULL",
+	" WHERE account_id IS NOT NULL ORDER BY account_id, ent_id",
 };
 
+/* A member that resolved to nothing, or a membership in an unknown group. */
 static int
 note_dangling(struct pull *p, struct errbuf *err)
 {
@@ -239,20 +255,14 @@ note_dangling(struct pull *p, struct errbuf *err)
 	int rc, ret = 0;
 
 	s = store_prepare(p->st, "SELECT m.group_key, m.member, m.by_login,"
-	    " e.name FROM temp.pull_members m"
-	    " LEFT JOIN entitlements e ON e.snapshot_id = ?1"
-	    "  AND e.key = m.group_key"
-	    " WHERE e.id IS NULL"
-	    "  OR (m.by_login = 0 AND NOT EXISTS (SELECT 1 FROM accounts a"
-	    "   WHERE a.snapshot_id = ?1 AND a.key = m.member)"
-	    "   AND NOT EXISTS (SELECT 1 FROM entitlements c"
-	    "   WHERE c.snapshot_id = ?1 AND c.key = m.member))"
-	    "  OR (m.by_login = 1 AND NOT EXISTS (SELECT 1 FROM accounts a"
-	    "   WHERE a.snapshot_id = ?1 AND a.login = m.member COLLATE NOCASE))"
+	    " (SELECT e.name FROM temp.pull_keys g JOIN entitlements e"
+	    "  ON e.id = g.ent_id WHERE g.key = m.group_key"
+	    "  AND g.ent_id IS NOT NULL)"
+	    " FROM temp.pull_members m WHERE NOT EXISTS (SELECT 1"
+	    "  FROM temp.pull_edges d WHERE d.member_row = m.rowid)"
 	    " ORDER BY m.group_key, m.member", err);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, p->snap);
 	while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (store_col(s, 3) == NULL)
 			msg = xasprintf("membership in unknown group '%s'",
@@ -535,38 +545,41 @@ count_grants(struct pull *p, struct errbuf *err)
 static int
 pull_records(struct pull *p, struct connector *c, struct errbuf *err)
 {
-	struct record rec;
+	const struct record *rec;
+	struct reader *r;
 	int rc;
 
-	for (;;) {
-		memset(&rec, 0, sizeof(rec));
-		if ((rc = c->ops->next(c, &rec, err)) <= 0)
-			return rc;
-		switch (rec.type) {
+	if ((r = reader_start(c, err)) == NULL)
+		return -1;
+	while ((rc = reader_next(r, &rec, err)) > 0) {
+		switch (rec->type) {
 		case REC_ACCOUNT:
-			rc = put_account(p, &rec.u.account, err);
+			rc = put_account(p, &rec->u.account, err);
 			if (p->res->counts.records % 1000 == 0)
 				progress("pull %s: %ld accounts, %ld groups",
 				    p->src->name, p->res->counts.records,
 				    p->res->counts.entitlements);
 			break;
 		case REC_ENTITLEMENT:
-			rc = put_entitlement(p, &rec.u.ent, err);
+			rc = put_entitlement(p, &rec->u.ent, err);
 			break;
 		case REC_MEMBER:
-			rc = put_member(p, &rec.u.member, err);
+			rc = put_member(p, &rec->u.member, err);
 			break;
 		case REC_ISSUE:
-			rc = pull_issue(p, rec.u.issue.kind ? rec.u.issue.kind :
-			    "note", rec.u.issue.detail, err);
+			rc = pull_issue(p, rec->u.issue.kind ?
+			    rec->u.issue.kind : "note", rec->u.issue.detail,
+			    err);
 			break;
 		default:
 			err_set(err, "connector returned an unknown record");
 			rc = -1;
 		}
 		if (rc < 0)
-			return -1;
+			break;
 	}
+	reader_stop(r);
+	return rc;
 }
 
 int
@@ -616,8 +629,9 @@ pull_source(struct store *st, const struct source_cfg *src, const char *input,
 	progress("pull %s: resolving group members", src->name);
 	if (resolve_members(&p, err) < 0 || count_grants(&p, err) < 0 ||
 	    snapshot_finish(st, p.snap, &res->counts, NULL, err) < 0 ||
-	    exec_snap(&p, "DELETE FROM temp.pull_members", err) < 0 ||
-	    exec_snap(&p, "DELETE FROM temp.pull_edges", err) < 0 ||
+	    store_exec(st, "DELETE FROM temp.pull_members;"
+	    " DELETE FROM temp.pull_keys; DELETE FROM temp.pull_edges;"
+	    " PRAGMA cache_size = -2000", err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto out;
 	ret = 0;

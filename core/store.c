@@ -87,8 +87,6 @@ static const char *const migrations[] = {	/* append only */
 	"    CHECK (kind IN ('human','service','shared','external')),"
 	"  employee_id TEXT,"
 	"  UNIQUE (snapshot_id, native_id));"
-	"CREATE INDEX accounts_by_key ON accounts(snapshot_id, key);"
-	"CREATE INDEX accounts_by_login ON accounts(snapshot_id, login COLLATE NOCASE);"
 	"CREATE TABLE entitlements ("
 	"  id INTEGER PRIMARY KEY,"
 	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),"
@@ -99,7 +97,6 @@ static const char *const migrations[] = {	/* append only */
 	"  kind TEXT NOT NULL DEFAULT 'group',"
 	"  privileged INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (snapshot_id, native_id));"
-	"CREATE INDEX entitlements_by_key ON entitlements(snapshot_id, key);"
 	"CREATE TABLE grants ("
 	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),"
 	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
@@ -345,7 +342,8 @@ store_open(const char *path, struct errbuf *err)
 		return NULL;
 	st = xcalloc(1, sizeof(*st));
 	if (sqlite3_open_v2(path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(err, "cannot open database '%s': %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
