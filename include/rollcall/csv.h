@@ -27,9 +27,15 @@ struct csv {
 	size_t	 nf;
 	/* private */
 	size_t	 cap;
-	char	*pending;
+	char	*pending;	/* the header line, read ahead to sniff */
 	size_t	 npending, ipending;
 	int	 bom_checked;
+	long	 col;		/* column of the next character */
+	long	 tok_line, tok_col;	/* where the last token was */
+	int	 u8need;	/* UTF-8 continuation bytes still due */
+	unsigned char u8lo, u8hi;	/* range of the next one */
+	char	*fbuf;		/* the field being read */
+	size_t	 flen, fcap;
 };
 
 /* Open path for reading (delim 0 to sniff); -1 with err set. */
