@@ -318,7 +318,7 @@ static const struct table exceptions_table = {
 	"exceptions",
 	{ "kind", "source", "login", "entitlement", "reason", "approved_by",
 	    "expires", NULL },
-	0x7f, 7,
+	0x77, 7,		/* entitlement may be left out: any */
 	"INSERT INTO exceptions (snapshot_id, line, kind, source, login,"
 	" entitlement, reason, approved_by, expires)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
