@@ -391,7 +391,9 @@ read_rule_row(struct rules *r)
 		r->rows[r->n].line = c->record_line;
 		memcpy(r->rows[r->n].v, out, sizeof(out));
 		r->n++;
-	}
+	} else
+		for (i = 0; i < MAXV; i++)	/* what a checker filled in */
+			free(out[i]);
 	for (i = 0; i < MAXV; i++)
 		free(in[i]);
 }
