@@ -369,6 +369,28 @@ csv_close(struct csv *c)
 }
 
 int
+csv_delimiter(const char *d, int *delim, struct errbuf *err)
+{
+	*delim = 0;
+	if (d == NULL || *d == '\0' || strcasecmp(d, "auto") == 0)
+		return 0;
+	if (strcasecmp(d, "comma") == 0 || strcmp(d, ",") == 0)
+		*delim = ',';
+	else if (strcasecmp(d, "semicolon") == 0 || strcmp(d, ";") == 0)
+		*delim = ';';
+	else if (strcasecmp(d, "tab") == 0 || strcmp(d, "\t") == 0)
+		*delim = '\t';
+	else if (strcasecmp(d, "pipe") == 0 || strcmp(d, "|") == 0)
+		*delim = '|';
+	else {
+		err_set(err, "delimiter must be comma, semicolon, tab, pipe or"
+		    " auto (got '%s')", d);
+		return -1;
+	}
+	return 0;
+}
+
+int
 csv_find_column(const struct csv *c, const char *const *names)
 {
 	const char *const *n;

@@ -514,22 +514,8 @@ resolve_managers(struct hr *h)
 static int
 hr_delimiter(const struct config *cfg, int *delim, struct errbuf *err)
 {
-	const char *d = config_hr(cfg, "delimiter");
-
-	*delim = 0;
-	if (d == NULL || *d == '\0' || strcasecmp(d, "auto") == 0)
-		return 0;
-	if (strcasecmp(d, "comma") == 0 || strcmp(d, ",") == 0)
-		*delim = ',';
-	else if (strcasecmp(d, "semicolon") == 0 || strcmp(d, ";") == 0)
-		*delim = ';';
-	else if (strcasecmp(d, "tab") == 0)
-		*delim = '\t';
-	else if (strcasecmp(d, "pipe") == 0 || strcmp(d, "|") == 0)
-		*delim = '|';
-	else {
-		err_set(err, "[hr] delimiter must be comma, semicolon, tab,"
-		    " pipe or auto (got '%s')", d);
+	if (csv_delimiter(config_hr(cfg, "delimiter"), delim, err) < 0) {
+		err_prefix(err, "[hr]");
 		return -1;
 	}
 	return 0;

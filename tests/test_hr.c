@@ -469,7 +469,7 @@ test_bad_delimiter_setting(void **state)
 	struct fx *fx = *state;
 
 	use_config(fx, "delimiter = colon\n");
-	import_bad(fx, INPUTS "hr-small.csv", "[hr] delimiter must be comma,"
+	import_bad(fx, INPUTS "hr-small.csv", "[hr]: delimiter must be comma,"
 	    " semicolon, tab, pipe or auto (got 'colon')");
 }
 

@@ -49,6 +49,12 @@ int	 csv_next(struct csv *, struct errbuf *);
 void	 csv_close(struct csv *);
 
 /*
+ * A delimiter setting: comma, semicolon, tab, pipe (or the character
+ * itself), or auto/empty/NULL (0: sniff). 0, or -1 with err naming it.
+ */
+int	 csv_delimiter(const char *setting, int *delim, struct errbuf *);
+
+/*
  * Header lookup: index of the first column whose name (trimmed, case-
  * insensitive) equals one of the names in the NULL-terminated list, or -1.
  */
