@@ -1,11 +1,81 @@
-/* pull.c: placeholder until its owner lands it. */
+/* pull.c: `rollcall pull [SOURCE...]`: run the configured connectors. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "rollcall/cmd.h"
+#include "rollcall/config.h"
+#include "rollcall/pull.h"
+
+static const char pull_usage[] =
+"usage: rollcall pull [SOURCE...]\n"
+"\n"
+"Pull accounts, groups and grants from each named source (all configured\n"
+"sources when none is named) into a new snapshot. A source that fails keeps\n"
+"its previous snapshot current; the others are still pulled. A csv source\n"
+"without `file` is skipped (load it with `rollcall import accounts`).\n"
+"Exit 0 when every source was pulled, 2 when any failed.\n";
+
+static int
+pull_one(struct ctx *ctx, const struct source_cfg *src)
+{
+	struct errbuf err = { "" };
+	struct pull_result res;
+
+	if (pull_source(ctx_store(ctx), src, NULL, &res, &err) < 0) {
+		error("cannot pull '%s': %s", src->name, err.msg);
+		return -1;
+	}
+	note("pulled %s: %ld accounts, %ld groups/roles, %ld grants"
+	    " (snapshot %lld%s)", src->name, res.counts.records,
+	    res.counts.entitlements, res.counts.grants,
+	    (long long)res.snapshot, res.issues ? ", with data-quality notes"
+	    " (rollcall sources)" : "");
+	return 0;
+}
 
 int
 cmd_pull(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	return error("pull: not built yet");
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct source_cfg *src;
+	struct config *cfg;
+	size_t i;
+	int ch, i_arg, failed = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		usage_exit(pull_usage, ch == 'h');
+	cfg = ctx_config(ctx);
+	for (i_arg = optind; i_arg < argc; i_arg++)
+		if (config_source(cfg, argv[i_arg]) == NULL) {
+			error("pull: no source '%s' in %s", argv[i_arg],
+			    cfg->path ? cfg->path : ctx->config_path);
+			return RC_USAGE;
+		}
+	if (optind == argc && cfg->nsrc == 0) {
+		error("pull: no sources configured in %s",
+		    cfg->path ? cfg->path : ctx->config_path);
+		return RC_USAGE;
+	}
+	if (optind < argc) {
+		for (i_arg = optind; i_arg < argc; i_arg++)
+			failed |= pull_one(ctx, config_source(cfg,
+			    argv[i_arg])) < 0;
+		return failed ? RC_FAILURE : RC_OK;
+	}
+	for (i = 0; i < cfg->nsrc; i++) {
+		src = &cfg->src[i];
+		if (strcmp(src->type, "csv") == 0 &&
+		    source_get(src, "file") == NULL) {
+			note("skipped %s: a csv source without 'file'; load it"
+			    " with `rollcall import accounts %s FILE`",
+			    src->name, src->name);
+			continue;
+		}
+		failed |= pull_one(ctx, src) < 0;
+	}
+	return failed ? RC_FAILURE : RC_OK;
 }

@@ -15,6 +15,17 @@ static const struct connector_ops *const drivers[] = {
 
 static const char *const types[] = { "ad", "csv", "ldap", NULL };
 
+/* Drivers added at run time (the tests' fake connector). */
+static const struct connector_ops *extra[4];
+static size_t nextra;
+
+void
+connector_add(const struct connector_ops *ops)
+{
+	if (nextra < ARRAY_SIZE(extra))
+		extra[nextra++] = ops;
+}
+
 const struct connector_ops *
 connector_find(const char *type)
 {
@@ -23,6 +34,9 @@ connector_find(const char *type)
 	for (i = 0; type && i < ARRAY_SIZE(drivers); i++)
 		if (strcmp(drivers[i]->type, type) == 0)
 			return drivers[i];
+	for (i = 0; type && i < nextra; i++)
+		if (strcmp(extra[i]->type, type) == 0)
+			return extra[i];
 	return NULL;
 }
 

@@ -49,6 +49,7 @@ struct parse {
 	struct kvlist *cur;		/* section being read */
 	struct source_cfg *cur_src;
 	char	 last_section[256];
+	int	 section_line;		/* line of the last [section] */
 };
 
 static int
@@ -160,11 +161,11 @@ on_section(struct parse *p, const char *section)
 		return 1;
 	}
 	if ((name = source_section_name(section)) == NULL)
-		return fail(p, p->line, "unknown section [%s] (expected [hr],"
+		return fail(p, p->section_line, "unknown section [%s] (expected [hr],"
 		    " [policy] or [source \"NAME\"])", section, NULL);
 	for (i = 0; i < p->cfg->nsrc; i++)
 		if (strcmp(p->cfg->src[i].name, name) == 0) {
-			fail(p, p->line, "source \"%s\" is defined twice",
+			fail(p, p->section_line, "source \"%s\" is defined twice",
 			    name, NULL);
 			free(name);
 			return 0;
@@ -174,7 +175,7 @@ on_section(struct parse *p, const char *section)
 	p->cur_src = &p->cfg->src[p->cfg->nsrc++];
 	memset(p->cur_src, 0, sizeof(*p->cur_src));
 	p->cur_src->name = name;
-	p->cur_src->line = p->line;
+	p->cur_src->line = p->section_line;
 	p->cur_src->config_path = p->cfg->path;
 	return 1;
 }
@@ -215,8 +216,15 @@ read_line(char *str, int num, void *stream)
 	struct parse *p = stream;
 	char *r = fgets(str, num, p->fp);
 
-	if (r != NULL)
+	if (r != NULL) {
 		p->line++;
+		r += strspn(r, " \t");
+		if (*r == '[') {
+			p->section_line = p->line;
+			p->last_section[0] = '\0';	/* even if named as before */
+		}
+		r = str;
+	}
 	return r;
 }
 

@@ -88,7 +88,7 @@ static const char *const migrations[] = {	/* append only */
 	"  employee_id TEXT,"
 	"  UNIQUE (snapshot_id, native_id));"
 	"CREATE INDEX accounts_by_key ON accounts(snapshot_id, key);"
-	"CREATE INDEX accounts_by_login ON accounts(snapshot_id, login);"
+	"CREATE INDEX accounts_by_login ON accounts(snapshot_id, login COLLATE NOCASE);"
 	"CREATE TABLE entitlements ("
 	"  id INTEGER PRIMARY KEY,"
 	"  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),"

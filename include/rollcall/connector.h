@@ -112,6 +112,8 @@ struct connector {
 
 /* The driver for a config type, or NULL. */
 const struct connector_ops *connector_find(const char *type);
+/* Add a driver at run time (tests use it for a fake source). */
+void	 connector_add(const struct connector_ops *);
 /* NULL-terminated list of every type, for --help and config checks. */
 const char *const *connector_types(void);
 

@@ -1,0 +1,69 @@
+#!/bin/sh
+# it_cli.sh: the command line itself: help, version, exit codes, init,
+# config errors naming file:line, the database file mode.
+set -u
+R=${ROLLCALL:-build/rollcall}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; fails=$((fails + 1)); }
+check() {	# name, then a command that must succeed
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else bad "$name"; fi
+}
+
+"$R" --version >"$T/out" 2>&1
+check "--version prints the version" grep -q '^rollcall [0-9]' "$T/out"
+
+"$R" --help >"$T/out" 2>"$T/err"; rc=$?
+check "--help exits 0 on stdout" test $rc -eq 0 -a -s "$T/out" -a ! -s "$T/err"
+
+for c in init import pull reconcile findings offboard review snapshots sources; do
+	"$R" "$c" --help >"$T/out" 2>&1; rc=$?
+	check "$c --help exits 0 and shows usage" sh -c \
+	    "test $rc -eq 0 && grep -q '^usage: rollcall $c' '$T/out'"
+done
+
+"$R" frobnicate >"$T/out" 2>"$T/err"; rc=$?
+check "unknown command exits 1" test $rc -eq 1
+check "unknown command is named" grep -q "unknown command 'frobnicate'" "$T/err"
+
+"$R" >/dev/null 2>&1; rc=$?
+check "no command exits 1" test $rc -eq 1
+
+"$R" --as-of 2026-13-01 snapshots >/dev/null 2>"$T/err"; rc=$?
+check "bad --as-of exits 1" test $rc -eq 1
+
+cd "$T" || exit 1
+umask 022
+"$R" -d "$T/r.db" -c "$T/r.conf" init 2>"$T/err"; rc=$?
+check "init exits 0" test $rc -eq 0
+check "database is mode 0600" test "$(stat -c %a "$T/r.db")" = 600
+check "init writes a sample config" grep -q '^\[source "corp-ldap"\]' "$T/r.conf"
+check "sample config holds no secret" sh -c "! grep -qi '^[a-z_]*password *=' '$T/r.conf'"
+"$R" -d "$T/r.db" -c "$T/r.conf" init 2>"$T/err"; rc=$?
+check "init again keeps the config" sh -c "test $rc -eq 0 && grep -q 'left as it is' '$T/err'"
+
+printf '[source "x"]\ntype = ldap\nurl = ldap://127.0.0.1:9\nbind_password = hunter2\n' >"$T/bad.conf"
+"$R" -d "$T/r.db" -c "$T/bad.conf" pull >"$T/out" 2>"$T/err"; rc=$?
+check "inline secret: exit 1" test $rc -eq 1
+check "inline secret: file:line named" grep -q "bad.conf:4: 'bind_password' must not be written" "$T/err"
+check "inline secret: value never printed" sh -c "! grep -q hunter2 '$T/err' '$T/out'"
+
+"$R" -d "$T/r.db" -c "$T/missing.conf" pull >/dev/null 2>"$T/err"; rc=$?
+check "-c with a missing file: exit 1" test $rc -eq 1
+
+printf 'not a database, just text\n' >"$T/junk.db"
+"$R" -d "$T/junk.db" snapshots >/dev/null 2>"$T/err"; rc=$?
+check "a file that is not a database: exit 2, named" sh -c "test $rc -eq 2 && grep -q junk.db '$T/err'"
+check "... and left as it was" grep -q '^not a database' "$T/junk.db"
+
+"$R" -d "$T/r.db" -c "$T/r.conf" snapshots --format json >"$T/out" 2>"$T/err"; rc=$?
+check "snapshots --format json on an empty database" sh -c "test $rc -eq 0 && grep -q '\"snapshots\": \[\]' '$T/out'"
+
+"$R" -d "$T/r.db" -c "$T/r.conf" pull nosuch >/dev/null 2>"$T/err"; rc=$?
+check "pull of an unknown source: exit 1" sh -c "test $rc -eq 1 && grep -q \"no source 'nosuch'\" '$T/err'"
+
+[ $fails -eq 0 ]
