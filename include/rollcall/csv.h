@@ -27,9 +27,15 @@ struct csv {
 	size_t	 nf;
 	/* private */
 	size_t	 cap;
-	char	*pending;
+	char	*pending;	/* the header line, read ahead to sniff */
 	size_t	 npending, ipending;
 	int	 bom_checked;
+	long	 col;		/* column of the next character */
+	long	 tok_line, tok_col;	/* where the last token was */
+	int	 u8need;	/* UTF-8 continuation bytes still due */
+	unsigned char u8lo, u8hi;	/* range of the next one */
+	char	*fbuf;		/* the field being read */
+	size_t	 flen, fcap;
 };
 
 /* Open path for reading (delim 0 to sniff); -1 with err set. */
@@ -41,6 +47,12 @@ int	 csv_open(struct csv *, const char *path, int delim, struct errbuf *);
  */
 int	 csv_next(struct csv *, struct errbuf *);
 void	 csv_close(struct csv *);
+
+/*
+ * A delimiter setting: comma, semicolon, tab, pipe (or the character
+ * itself), or auto/empty/NULL (0: sniff). 0, or -1 with err naming it.
+ */
+int	 csv_delimiter(const char *setting, int *delim, struct errbuf *);
 
 /*
  * Header lookup: index of the first column whose name (trimmed, case-
