@@ -1002,6 +1002,8 @@ find_sod(struct run *r)
 	size_t i, j, k, l;
 	json_t *d;
 
+	if (r->nhits == 0)
+		return 0;	/* qsort() wants a non-NULL base */
 	qsort(r->hits, r->nhits, sizeof(*r->hits), hit_cmp);
 	for (i = 0; i < r->nhits; i = j) {
 		for (j = i; j < r->nhits && r->hits[j].person ==
