@@ -68,7 +68,7 @@ static const char sql_findings[] =
     " suppressed_by FROM findings"
     " WHERE reconcile_id = ?1 AND (?2 IS NULL OR kind = ?2)"
     " AND (?3 IS NULL OR source = ?3 COLLATE NOCASE)"
-    " AND " SEV_RANK " >= ?4 AND (?5 OR suppressed_by IS NULL)"
+    " AND " SEV_RANK " >= ?4"
     " ORDER BY " SEV_RANK " DESC, kind, source, login, entitlement, id";
 
 enum { C_KIND, C_SEVERITY, C_SOURCE, C_LOGIN, C_PERSON, C_ENTITLEMENT,
@@ -110,13 +110,24 @@ col_or(sqlite3_stmt *q, int i, const char *def)
 	return s && *s ? s : def;
 }
 
+static int
+is_suppressed(sqlite3_stmt *q)
+{
+	return sqlite3_column_type(q, C_SUPPRESSED) != SQLITE_NULL;
+}
+
+/*
+ * Count the row for the summary and --fail-on. Suppressed rows are read
+ * too, so that the summary can say how many there are; only --all shows
+ * them.
+ */
 static void
 tally(struct listing *ls, sqlite3_stmt *q)
 {
 	int k = finding_kind_parse(store_col(q, C_KIND));
 	int sev = severity_parse(store_col(q, C_SEVERITY));
 
-	if (sqlite3_column_type(q, C_SUPPRESSED) != SQLITE_NULL) {
+	if (is_suppressed(q)) {
 		ls->suppressed++;
 		return;
 	}
@@ -174,11 +185,14 @@ list_table(sqlite3_stmt *q, struct listing *ls)
 				printf("%-*s%s", i + 1 < ncols ? (int)w[i] : 0,
 				    table_head[i], i + 1 < ncols ? "  " : "\n");
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			if (pass == 0)
+				tally(ls, q);
+			if (!ls->all && is_suppressed(q))
+				continue;
 			table_cells(q, cells, label, sizeof(label), until,
 			    sizeof(until));
 			if (pass == 0) {
 				rows++;
-				tally(ls, q);
 				for (i = 0; i < ncols; i++)
 					if ((n = strlen(cells[i])) > w[i])
 						w[i] = n;
@@ -213,6 +227,8 @@ list_csv(sqlite3_stmt *q, struct listing *ls)
 	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		tally(ls, q);
+		if (!ls->all && is_suppressed(q))
+			continue;
 		for (i = 0; i < ncols; i++) {
 			cell = i == C_KIND ? kind_label(store_col(q, C_KIND),
 			    store_col(q, C_DETAIL), label, sizeof(label)) :
@@ -258,6 +274,8 @@ list_json(sqlite3_stmt *q, struct listing *ls, const char *as_of)
 	printf("{\"as_of\":\"%s\",\"findings\":[", as_of);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		tally(ls, q);
+		if (!ls->all && is_suppressed(q))
+			continue;
 		o = json_object();
 		json_object_set_new(o, "kind", json_col(q, C_KIND));
 		json_object_set_new(o, "severity", json_col(q, C_SEVERITY));
@@ -405,7 +423,6 @@ cmd_findings(int argc, char **argv, struct ctx *ctx)
 	store_bind_text(q, 2, kind);
 	store_bind_text(q, 3, source);
 	sqlite3_bind_int(q, 4, min_sev);
-	sqlite3_bind_int(q, 5, ls.all);
 	if (kind == NULL || strcmp(kind, "over_privileged") == 0)
 		note_unchecked(st);
 	if (ls.format == FMT_JSON)
