@@ -167,6 +167,22 @@ table_cells(sqlite3_stmt *q, const char *cells[7], char *label, size_t len,
 	}
 }
 
+/* One aligned line, without trailing blanks. */
+static void
+print_row(const char *const *cells, const size_t *w, size_t ncols)
+{
+	size_t i, pad = 0;
+
+	for (i = 0; i < ncols; i++) {
+		if (*cells[i] != '\0') {
+			printf("%*s%s", (int)pad, "", cells[i]);
+			pad = 0;
+		}
+		pad += w[i] - strlen(cells[i]) + 2;
+	}
+	putchar('\n');
+}
+
 /* Two passes over the rows: widths first, then the aligned lines. */
 static int
 list_table(sqlite3_stmt *q, struct listing *ls)
@@ -181,9 +197,7 @@ list_table(sqlite3_stmt *q, struct listing *ls)
 		w[i] = strlen(table_head[i]);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1 && rows > 0)
-			for (i = 0; i < ncols; i++)
-				printf("%-*s%s", i + 1 < ncols ? (int)w[i] : 0,
-				    table_head[i], i + 1 < ncols ? "  " : "\n");
+			print_row(table_head, w, ncols);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			if (pass == 0)
 				tally(ls, q);
@@ -198,9 +212,7 @@ list_table(sqlite3_stmt *q, struct listing *ls)
 						w[i] = n;
 				continue;
 			}
-			for (i = 0; i < ncols; i++)
-				printf("%-*s%s", i + 1 < ncols ? (int)w[i] : 0,
-				    cells[i], i + 1 < ncols ? "  " : "\n");
+			print_row(cells, w, ncols);
 		}
 		if (rc != SQLITE_DONE)
 			return -1;

@@ -107,6 +107,7 @@ print_table(const char *const *head, size_t ncols, char ***rows,
 	for (j = 0; j < ncols; j++)
 		printf("%-*s%s", j + 1 < ncols ? (int)w[j] : 0, head[j],
 		    j + 1 < ncols ? "  " : "\n");
+	/* every cell is non-empty ("-" at least): no trailing blanks */
 	for (i = 0; i < nrows; i++)
 		for (j = 0; j < ncols; j++)
 			printf("%-*s%s", j + 1 < ncols ? (int)w[j] : 0,
