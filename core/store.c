@@ -10,7 +10,9 @@
  *   grants           account -> entitlement, direct or with its nesting path
  *   matrix_rules, sod_rules, overrides, exceptions   imported rule sets
  *   reconciles       one row per reconcile (as-of date, inputs)
- *   links            account -> person of a reconcile, with the rule
+ *   links            account -> person of a reconcile, with the rule and
+ *                    the account's kind (service/shared: the person is
+ *                    the owner who reviews it, not its holder)
  *   findings         findings of a reconcile (suppressed ones kept, marked)
  *   campaigns, campaign_items   review campaigns and their frozen items
  * The current snapshot of a source is its newest 'ok' one (view
@@ -191,6 +193,10 @@ static const char *const migrations[] = {	/* append only */
 	"ALTER TABLE campaign_items ADD COLUMN reviewer_email TEXT;"
 	"ALTER TABLE campaign_items ADD COLUMN person_status TEXT;"
 	"ALTER TABLE campaign_items ADD COLUMN termination_date TEXT;",
+	/* 2 -> 3: a link of a service/shared account names its owner */
+	"ALTER TABLE links ADD COLUMN kind TEXT NOT NULL DEFAULT 'human'"
+	"  CHECK (kind IN ('human','service','shared','external'));"
+	"CREATE INDEX links_by_person ON links(reconcile_id, person_id);",
 };
 
 int
