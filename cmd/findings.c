@@ -16,7 +16,7 @@
 #include "rollcall/store.h"
 
 static const char findings_usage[] =
-"usage: rollcall [--as-of DATE] findings [--kind K] [--source S]\n"
+"usage: rollcall findings [--kind K] [--source S]\n"
 "           [--severity S] [--format table|csv|json] [--fail-on S] [--all]\n"
 "\n"
 "List the findings as of --as-of (default today), reconciling first when\n"

@@ -19,7 +19,7 @@
 #include "rollcall/store.h"
 
 static const char offboard_usage[] =
-"usage: rollcall [--as-of DATE] offboard [--since DATE] [--person ID]\n"
+"usage: rollcall offboard [--since DATE] [--person ID]\n"
 "           [--format table|json]\n"
 "\n"
 "List every account still active in any source that belongs to a person\n"

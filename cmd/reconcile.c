@@ -8,7 +8,7 @@
 #include "rollcall/reconcile.h"
 
 static const char reconcile_usage[] =
-"usage: rollcall [--as-of DATE] reconcile\n"
+"usage: rollcall reconcile\n"
 "\n"
 "Link every account of the current pulls to a person of the HR roster\n"
 "(override, employee id, e-mail, normalized e-mail, login) and compute the\n"
