@@ -6,7 +6,8 @@ PREFIX	?= /usr/local
 BINDIR	 = $(PREFIX)/bin
 MANDIR	 = $(PREFIX)/share/man
 
-PKGS	 = ldap lber jansson sqlite3 inih libcrypto
+PKGS	 = ldap lber libcurl jansson sqlite3 inih libcrypto
+TOOL_PKGS = libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
@@ -63,7 +64,8 @@ build/asan/tests/%: build/asan/tests/%.o $(ASAN_TSUP_OBJ) build/asan/librollcall
 # Small programs the integration scripts use (a cutting proxy, generators).
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TOOL_PKGS)) -o $@ $< \
+	    $(PKG_LIBS) $(shell pkg-config --libs $(TOOL_PKGS))
 
 tests: $(TESTS) $(ASAN_TESTS) $(TOOLS)
 
