@@ -6,14 +6,29 @@
 extern const struct connector_ops ldap_connector;
 extern const struct connector_ops ad_connector;
 extern const struct connector_ops csv_connector;
+extern const struct connector_ops entra_connector;
+extern const struct connector_ops github_connector;
+extern const struct connector_ops google_connector;
+extern const struct connector_ops okta_connector;
+extern const struct connector_ops scim_connector;
+extern const struct connector_ops slack_connector;
 
 static const struct connector_ops *const drivers[] = {
 	&ad_connector,
 	&csv_connector,
+	&entra_connector,
+	&github_connector,
+	&google_connector,
 	&ldap_connector,
+	&okta_connector,
+	&scim_connector,
+	&slack_connector,
 };
 
-static const char *const types[] = { "ad", "csv", "ldap", NULL };
+static const char *const types[] = {
+	"ad", "csv", "entra", "github", "google", "ldap", "okta", "scim",
+	"slack", NULL,
+};
 
 /* Drivers added at run time (the tests' fake connector). */
 static const struct connector_ops *extra[4];
