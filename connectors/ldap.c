@@ -56,7 +56,7 @@ static const struct {
 
 struct ldapc {
 	LDAP	*ld;
-	ldap_conncb conncb;		/* sets is_connected; lives as ld does */
+	ldap_conncb conncb;		/* sets is_connected; lives with ld */
 	int	 is_connected;		/* TCP stood, TLS or not */
 	int	 is_ad;
 	char	*url;
