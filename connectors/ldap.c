@@ -10,15 +10,22 @@
  * fails the pull: a short list of accounts would turn into false "no
  * account" findings (tests/data/cases/02-*).
  *
+ * TLS (ldaps:// or starttls = yes) always demands a certificate that
+ * chains to ca_file, or without it to the system trust store, and names
+ * the host of the url; a failed check or a server without StartTLS fails
+ * the pull, never a fall-back to an unverified or plain-text connection.
+ *
  * Memberships go out as keys: member and uniqueMember values as normalized
  * DNs (ldap_dn.c), memberUid values as logins; core/pull.c resolves them
  * against the accounts and groups of the pull and expands nesting.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ldap.h>
 
@@ -49,6 +56,8 @@ static const struct {
 
 struct ldapc {
 	LDAP	*ld;
+	ldap_conncb conncb;		/* sets is_connected; lives with ld */
+	int	 is_connected;		/* TCP stood, TLS or not */
 	int	 is_ad;
 	char	*url;
 	const char *name;		/* source name, for messages */
@@ -120,14 +129,32 @@ paren(const char *f)
 	return xasprintf("(%s)", f);
 }
 
-static const char *
-ld_why(struct ldapc *l, int rc, char *buf, size_t len)
+/*
+ * libldap's diagnostic message, or NULL. With GnuTLS a failed certificate
+ * or host name check leaves "(unknown error code)" here, which says
+ * nothing: that counts as none.
+ */
+static char *
+ld_diag(struct ldapc *l)
 {
 	char *diag = NULL;
 
 	if (l->ld)
 		ldap_get_option(l->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-	if (diag && *diag)
+	if (diag && (*diag == '\0' ||
+	    strcmp(diag, "(unknown error code)") == 0)) {
+		ldap_memfree(diag);
+		diag = NULL;
+	}
+	return diag;
+}
+
+static const char *
+ld_why(struct ldapc *l, int rc, char *buf, size_t len)
+{
+	char *diag = ld_diag(l);
+
+	if (diag)
 		snprintf(buf, len, "%s (%s)", ldap_err2string(rc), diag);
 	else
 		snprintf(buf, len, "%s", ldap_err2string(rc));
@@ -221,6 +248,14 @@ set_tls(struct ldapc *l, const char *ca_file, struct errbuf *err)
 	int demand = LDAP_OPT_X_TLS_DEMAND, zero = 0, rc;
 	char why[512];
 
+	/* libldap would only say "Can't contact LDAP server" */
+	if (ca_file && access(ca_file, R_OK) != 0) {
+		err_set(err, "cannot read ca_file '%s' for %s: %s", ca_file,
+		    l->url, strerror(errno));
+		return -1;
+	}
+	/* on the handle, not globally: ldap.conf or LDAPTLS_REQCERT=never in
+	 * the environment must not turn verification off */
 	if ((rc = ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT,
 	    &demand)) != LDAP_OPT_SUCCESS)
 		goto fail;
@@ -239,6 +274,61 @@ fail:
 	return -1;
 }
 
+/* libldap calls this when the TCP connection stands, before any TLS. */
+static int
+on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
+    struct ldap_conncb *ctx)
+{
+	struct ldapc *l = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	(void)srv;
+	(void)addr;
+	l->is_connected = 1;
+	return 0;
+}
+
+static void
+on_disconnect(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	(void)ld;
+	(void)sb;
+	(void)ctx;
+}
+
+/*
+ * A TLS handshake that failed once the server was reached. libldap's
+ * reason when it has one (a server that does not speak TLS there, or
+ * OpenSSL's verify message); with GnuTLS a failed certificate or host
+ * name check comes without one, so say what was checked.
+ */
+static void
+tls_failed(struct ldapc *l, const char *ca_file, struct errbuf *err)
+{
+	LDAPURLDesc *lud = NULL;
+	char *diag = ld_diag(l);
+	const char *host = "?";
+
+	if (ldap_url_parse(l->url, &lud) == LDAP_URL_SUCCESS &&
+	    !str_empty(lud->lud_host))
+		host = lud->lud_host;
+	if (diag)
+		err_set(err, "TLS with %s failed: %s", l->url, diag);
+	else if (ca_file)
+		err_set(err, "TLS with %s failed: the server's certificate"
+		    " was not accepted (it must be issued by the CA in"
+		    " ca_file '%s', for host '%s', and be valid today)",
+		    l->url, ca_file, host);
+	else
+		err_set(err, "TLS with %s failed: the server's certificate"
+		    " was not accepted (it must be issued by a CA the system"
+		    " trusts, for host '%s', and be valid today; ca_file names"
+		    " another CA)", l->url, host);
+	ldap_memfree(diag);
+	ldap_free_urldesc(lud);
+}
+
 static int
 ldapc_open_type(struct connector *c, const struct source_cfg *src,
     int is_ad, struct errbuf *err)
@@ -247,7 +337,7 @@ ldapc_open_type(struct connector *c, const struct source_cfg *src,
 	char *password = NULL, *ca_file = NULL, why[512];
 	const char *bind_dn;
 	struct berval cred;
-	int starttls = 0, version = LDAP_VERSION3, rc, ret = -1;
+	int starttls = 0, is_ldaps, version = LDAP_VERSION3, rc, ret = -1;
 	long timeout = 60;
 	struct timeval tv;
 
@@ -275,13 +365,32 @@ ldapc_open_type(struct connector *c, const struct source_cfg *src,
 	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
 	ldap_set_option(l->ld, LDAP_OPT_TIMEOUT, &tv);
-	if ((starttls || strncasecmp(l->url, "ldaps://", 8) == 0) &&
-	    set_tls(l, ca_file, err) < 0)
+	is_ldaps = strncasecmp(l->url, "ldaps://", 8) == 0;
+	if ((starttls || is_ldaps) && set_tls(l, ca_file, err) < 0)
 		goto out;
+	l->conncb.lc_add = on_connect;
+	l->conncb.lc_del = on_disconnect;
+	l->conncb.lc_arg = l;
+	ldap_set_option(l->ld, LDAP_OPT_CONNECT_CB, &l->conncb);
+	/* connect before the bind, so that a TLS failure is not reported
+	 * as one of the bind */
+	if ((rc = ldap_connect(l->ld)) != LDAP_SUCCESS) {
+		if (is_ldaps && l->is_connected)
+			tls_failed(l, ca_file, err);
+		else
+			err_set(err, "cannot connect to %s: %s", l->url,
+			    ld_why(l, rc, why, sizeof(why)));
+		goto out;
+	}
 	if (starttls && (rc = ldap_start_tls_s(l->ld, NULL, NULL)) !=
 	    LDAP_SUCCESS) {
-		err_set(err, "cannot start TLS with %s: %s", l->url,
-		    ld_why(l, rc, why, sizeof(why)));
+		/* CONNECT_ERROR: the server said yes, the handshake failed */
+		if (rc == LDAP_CONNECT_ERROR)
+			tls_failed(l, ca_file, err);
+		else
+			err_set(err, "cannot start TLS with %s: %s; not going"
+			    " on in plain text", l->url,
+			    ld_why(l, rc, why, sizeof(why)));
 		goto out;
 	}
 	cred.bv_val = password ? password : "";

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config make
 libldap-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev
 libcmocka-dev libinih-dev libxlsxwriter-dev libzip-dev libxml2-dev libssl-dev
-slapd ldap-utils sqlite3 time bc libmicrohttpd-dev"
+slapd ldap-utils sqlite3 time bc libmicrohttpd-dev openssl"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

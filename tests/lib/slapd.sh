@@ -7,8 +7,16 @@
 #	slapd_add FILE.ldif	load offline with slapadd (before slapd_start)
 #	slapd_add_reader	add cn=reader,BASE (password in SLAPD_READER_PW_FILE);
 #				needs the base entry loaded first
+#	slapd_tls CADIR [SAN]	optional, after slapd_init: a throw-away CA in
+#				CADIR (made once, reused by later servers) and a
+#				server certificate it signs for SAN (default
+#				DNS:localhost,IP:127.0.0.1; e.g. DNS:other.invalid
+#				for a wrong host), set up in slapd.conf; exports
+#				SLAPD_CA_FILE. Needs the openssl command.
 #	slapd_start		start on a free port; exports SLAPD_URL SLAPD_PORT
-#				SLAPD_PID
+#				SLAPD_PID; after slapd_tls also listens on
+#				ldaps:// and exports SLAPD_LDAPS_URL
+#				SLAPD_LDAPS_PORT (SLAPD_URL still takes StartTLS)
 #	slapd_stop		kill it and wait
 #
 # Callers set `trap slapd_stop EXIT` (or call it) so no slapd is left running.
@@ -35,6 +43,8 @@ slapd_init() {
 	SLAPD_ROOTPW_FILE=$SLAPD_DIR/rootpw
 	SLAPD_READER_DN=cn=reader,$SLAPD_BASE
 	SLAPD_READER_PW_FILE=$SLAPD_DIR/readerpw
+	# a new server has no TLS until slapd_tls says so
+	unset SLAPD_LDAPS_URL SLAPD_LDAPS_PORT
 	export SLAPD_DIR SLAPD_BASE SLAPD_ROOTDN SLAPD_ROOTPW_FILE \
 	    SLAPD_READER_DN SLAPD_READER_PW_FILE
 	(umask 077 && _slapd_randpw >"$SLAPD_ROOTPW_FILE" &&
@@ -90,6 +100,61 @@ slapd_add_reader() {
 	slapd_add "$SLAPD_DIR/reader.ldif"
 }
 
+# The CA and the server key are made fresh for each run and never leave
+# the test directories; EC P-256 keeps key generation quick.
+slapd_tls() {
+	_ca=$1
+	_san=${2:-DNS:localhost,IP:127.0.0.1}
+	mkdir -p "$_ca" || return 1
+	_ca=$(cd "$_ca" && pwd) || return 1
+	if [ ! -s "$_ca/ca.pem" ]; then
+		(umask 077 && openssl req -x509 -newkey ec \
+		    -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 \
+		    -subj "/CN=rollcall throw-away test CA" \
+		    -addext "basicConstraints=critical,CA:TRUE" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		    -keyout "$_ca/ca.key" -out "$_ca/ca.pem") \
+		    >>"$_ca/openssl.log" 2>&1 || {
+			echo "slapd_tls: cannot make a CA (see $_ca/openssl.log)" >&2
+			return 1
+		}
+	fi
+	# the subject CN is the first name, for tools that still look there
+	_cn=$(printf '%s\n' "$_san" | sed 's/,.*//; s/^[A-Za-z]*://')
+	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
+	    "$_san" >"$SLAPD_DIR/server.ext" || return 1
+	(umask 077 && openssl req -new -newkey ec \
+	    -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$_cn" \
+	    -keyout "$SLAPD_DIR/server.key" -out "$SLAPD_DIR/server.csr" &&
+	    openssl x509 -req -in "$SLAPD_DIR/server.csr" -days 7 \
+	    -CA "$_ca/ca.pem" -CAkey "$_ca/ca.key" \
+	    -CAserial "$_ca/ca.srl" -CAcreateserial \
+	    -extfile "$SLAPD_DIR/server.ext" -out "$SLAPD_DIR/server.pem") \
+	    >>"$SLAPD_DIR/openssl.log" 2>&1 || {
+		echo "slapd_tls: cannot make a server certificate (see $SLAPD_DIR/openssl.log)" >&2
+		return 1
+	}
+	# TLS directives are global: they go before the database section
+	{
+		printf 'TLSCACertificateFile %s\n' "$_ca/ca.pem"
+		printf 'TLSCertificateFile %s\n' "$SLAPD_DIR/server.pem"
+		printf 'TLSCertificateKeyFile %s\n' "$SLAPD_DIR/server.key"
+		cat "$SLAPD_DIR/slapd.conf"
+	} >"$SLAPD_DIR/slapd.conf.new" &&
+	    chmod 600 "$SLAPD_DIR/slapd.conf.new" &&
+	    mv "$SLAPD_DIR/slapd.conf.new" "$SLAPD_DIR/slapd.conf" || return 1
+	SLAPD_CA_FILE=$_ca/ca.pem
+	export SLAPD_CA_FILE
+	unset _ca _san _cn
+}
+
+_slapd_port() {	# a random port in 20000..59999 (clear of well-known and
+		# most ephemeral ranges) that nothing listens on, or fail
+	_p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 + 20000 ))
+	_slapd_port_free "$_p" || return 1
+	echo "$_p"
+}
+
 _slapd_port_free() {	# $1 port: nothing listening on it (best effort)
 	if command -v ss >/dev/null 2>&1; then
 		! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
@@ -102,12 +167,18 @@ slapd_start() {
 	_tries=0
 	while [ $_tries -lt 20 ]; do
 		_tries=$((_tries + 1))
-		# 20000..59999: clear of well-known and most ephemeral ranges
-		SLAPD_PORT=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 + 20000 ))
-		_slapd_port_free "$SLAPD_PORT" || continue
+		SLAPD_PORT=$(_slapd_port) || continue
 		SLAPD_URL=ldap://127.0.0.1:$SLAPD_PORT
+		_urls="$SLAPD_URL/"
+		if grep -q '^TLSCertificateFile ' "$SLAPD_DIR/slapd.conf"; then
+			SLAPD_LDAPS_PORT=$(_slapd_port) || continue
+			[ "$SLAPD_LDAPS_PORT" != "$SLAPD_PORT" ] || continue
+			SLAPD_LDAPS_URL=ldaps://127.0.0.1:$SLAPD_LDAPS_PORT
+			_urls="$_urls $SLAPD_LDAPS_URL/"
+			export SLAPD_LDAPS_URL SLAPD_LDAPS_PORT
+		fi
 		# -d 0: stay in the foreground, so $! is slapd itself
-		"$SLAPD_BIN" -f "$SLAPD_DIR/slapd.conf" -h "$SLAPD_URL/" -d 0 \
+		"$SLAPD_BIN" -f "$SLAPD_DIR/slapd.conf" -h "$_urls" -d 0 \
 		    >>"$SLAPD_DIR/slapd.log" 2>&1 &
 		SLAPD_PID=$!
 		export SLAPD_URL SLAPD_PORT SLAPD_PID
@@ -119,7 +190,7 @@ slapd_start() {
 			fi
 			if ldapsearch -x -H "$SLAPD_URL" -b "" -s base \
 			    -o nettimeout=1 >/dev/null 2>&1; then
-				unset _tries _n
+				unset _tries _n _urls _p
 				return 0
 			fi
 			_n=$((_n + 1))
