@@ -897,13 +897,16 @@ http_do(struct http *h, const struct req *rq, const char *url,
 		w = server_wait(p, status);
 		if (w < backoff)
 			w = backoff;
-		w += jitter();
 		if (waited + w > (double)h->max_wait) {
 			err_set(err, "%s (%s): %ld %s: waiting %.0f s more"
 			    " would pass max_wait (%ld s)", h->name, p->url,
 			    status, reason(status), w, h->max_wait);
 			goto out;
 		}
+		/* jitter: clients told the same reset must not return at once */
+		w += jitter();
+		if (waited + w > (double)h->max_wait)
+			w = (double)h->max_wait - waited;
 		clock_sleep(w);
 		waited += w;
 	}
