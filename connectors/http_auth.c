@@ -324,9 +324,18 @@ fetch_token(struct http *h, struct errbuf *err)
 		if (h->scope)
 			form_add(&form, "scope", h->scope);
 	}
-	/* a failure's message names the token endpoint and the credential */
-	if (http_post_secret(h, h->token_url, buf_str(&form), &p, err) < 0)
+	if (http_post_secret(h, h->token_url, buf_str(&form), &p, err) < 0) {
+		/* name the credential; the message names the endpoint */
+		size_t n = strlen(h->name);
+		char *inner = xstrdup(strncmp(err->msg, h->name, n) == 0 &&
+		    strncmp(err->msg + n, ": ", 2) == 0 ? err->msg + n + 2 :
+		    err->msg);
+
+		err_set(err, "%s: cannot get an access token (%s): %s",
+		    h->name, h->cred_key ? h->cred_key : "client", inner);
+		free(inner);
 		goto out;
+	}
 	tok = json_string_value(json_object_get(p.body, "access_token"));
 	if (tok == NULL || *tok == '\0') {
 		err_set(err, "%s: cannot get an access token: %s answered"

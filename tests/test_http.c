@@ -243,6 +243,7 @@ get_fails(struct http *h, const char *url, long status, const char *want)
 	if (strcmp(err.msg, want) != 0)
 		fail_msg("got  '%s'\nwant '%s'", err.msg, want);
 	assert_null(strstr(err.msg, TOKEN));
+	assert_null(strstr(err.msg, "SECRET"));
 	http_page_free(&p);
 }
 
@@ -702,6 +703,46 @@ test_oauth_client_credentials(void **state)
 	free(bodies);
 }
 
+static void
+test_oauth_refresh_on_401(void **state)
+{
+	struct srv s;
+	struct source_cfg *src;
+	struct http *h;
+	struct http_page p;
+	struct errbuf err = { "" };
+	char tokurl[128], want[512], *log;
+
+	(void)state;
+	setenv("TEST_HTTP_SECRET", "cs-SECRET-9~9", 1);
+	srv_start(&s, DATA "refresh-token.json", DATA "refresh-api.json",
+	    NULL);
+	snprintf(tokurl, sizeof(tokurl), "%s/token", s.base);
+	src = src_new("url", s.base, "token_url", tokurl, "client_id",
+	    "app-123", "client_secret_env", "TEST_HTTP_SECRET", NULL);
+	h = open_or_fail(src, HTTP_AUTH_BEARER);
+	/* the first token is refused: fetched anew once, then it works */
+	if (http_get_json(h, "/v1/users", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	http_page_free(&p);
+	if (http_get_json(h, "/v1/users", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	http_page_free(&p);
+	/* expired; the token endpoint now refuses the client secret */
+	fake_time += 4000;
+	snprintf(want, sizeof(want), "test-src: cannot get an access token"
+	    " (client_secret_env): 400 Bad Request from %s/token"
+	    " (invalid_client: AADSTS7000215: Invalid client secret"
+	    " provided.)", s.base);
+	get_fails(h, "/v1/users", 0, want);	/* the GET was not sent */
+	http_close(h);
+	src_free(src);
+	log = srv_stop(&s);
+	assert_string_equal(log, "POST /token\nGET /v1/users 401\n"
+	    "POST /token\nGET /v1/users\nGET /v1/users\nPOST /token\n");
+	free(log);
+}
+
 /* --- Basic ----------------------------------------------------------------- */
 
 static void
@@ -909,6 +950,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oauth_client_credentials,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oauth_refresh_on_401,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_google_jwt, setup,
