@@ -73,6 +73,7 @@ struct identity {
 struct team {
 	char	*id;
 	char	*slug;
+	char	*key;		/* "team:SLUG": ids may equal a user's id */
 };
 
 struct gh {
@@ -97,7 +98,6 @@ struct gh {
 	size_t	 nteams, capteams, iteam;
 	/* strings lent out with the last record */
 	char	 idbuf[32];
-	char	*lent;
 	char	 detail[1024];
 };
 
@@ -528,6 +528,7 @@ team_add(struct gh *g, const char *id, const char *slug)
 	}
 	g->teams[g->nteams].id = xstrdup(id);
 	g->teams[g->nteams].slug = xstrdup(slug);
+	g->teams[g->nteams].key = xasprintf("team:%s", slug);
 	g->nteams++;
 }
 
@@ -558,8 +559,6 @@ gh_next(struct connector *c, struct record *rec, struct errbuf *err)
 	int rc;
 	char *path, why[sizeof(err->msg)];
 
-	free(g->lent);
-	g->lent = NULL;
 	for (;;) {
 		switch (g->phase) {
 		case GH_MFA_MEMBERS:
@@ -665,12 +664,12 @@ gh_next(struct connector *c, struct record *rec, struct errbuf *err)
 				snprintf(g->idbuf, sizeof(g->idbuf), "%" PRId64,
 				    n);
 				team_add(g, g->idbuf, slug);
-				g->lent = xasprintf("team:%s", slug);
 				memset(rec, 0, sizeof(*rec));
 				rec->type = REC_ENTITLEMENT;
 				rec->u.ent.native_id =
 				    g->teams[g->nteams - 1].id;
-				rec->u.ent.name = g->lent;
+				rec->u.ent.key = g->teams[g->nteams - 1].key;
+				rec->u.ent.name = g->teams[g->nteams - 1].key;
 				rec->u.ent.kind = "group";
 				rec->u.ent.privileged = -1;
 				return 1;
@@ -693,7 +692,7 @@ gh_next(struct connector *c, struct record *rec, struct errbuf *err)
 				    n);
 				memset(rec, 0, sizeof(*rec));
 				rec->type = REC_MEMBER;
-				rec->u.member.group = g->teams[g->iteam].id;
+				rec->u.member.group = g->teams[g->iteam].key;
 				rec->u.member.member = g->idbuf;
 				rec->u.member.ref = MEMBER_BY_KEY;
 				return 1;
@@ -737,11 +736,11 @@ gh_close(struct connector *c)
 	for (i = 0; i < g->nteams; i++) {
 		free(g->teams[i].id);
 		free(g->teams[i].slug);
+		free(g->teams[i].key);
 	}
 	free(g->teams);
 	free(g->no2fa);
 	free(g->kv);
-	free(g->lent);
 	free(g->org);
 	free(g->origin);
 	free(g);
