@@ -185,25 +185,31 @@ listing_item(struct gh *g, json_t **item, struct errbuf *err)
 /*
  * A failed optional listing (the 2FA filter, outside collaborators, a
  * team's members): 1 when it is a missing permission we note as
- * incomplete, 0 when it must fail the pull (anything else, and a 403 that
- * is really a rate limit the retries did not outlast).
+ * incomplete, 0 when it must fail the pull. A 403 is a permission unless
+ * it is a rate limit the retries did not outlast; a 422 answers a
+ * non-owner's 2FA filter (also_422); a 404 a team deleted during the
+ * pull (also_404). Anything else, a timeout included, fails the pull.
  */
 static int
-is_forbidden(const struct listing *l)
+is_forbidden(const struct listing *l, int also_422, int also_404)
 {
 	const char *rem;
 
 	if (!l->have_page)
 		return 0;
-	if (l->page.status == 403) {
+	switch (l->page.status) {
+	case 403:
 		rem = http_header(&l->page, "X-RateLimit-Remaining");
 		if (rem && strcmp(rem, "0") == 0)
 			return 0;
-		if (http_header(&l->page, "Retry-After"))
-			return 0;
-		return 1;
+		return http_header(&l->page, "Retry-After") == NULL;
+	case 422:
+		return also_422;
+	case 404:
+		return also_404;
+	default:
+		return 0;
 	}
-	return l->page.status == 422 || l->page.status == 404;
 }
 
 static int
@@ -453,7 +459,7 @@ collect_no2fa(struct gh *g, int *known, const char *part,
 		qsort(g->no2fa, g->nno2fa, sizeof(*g->no2fa), cmp_id);
 		return 0;
 	}
-	if (!is_forbidden(&g->l))
+	if (!is_forbidden(&g->l, 1, 0))
 		return -1;
 	*known = 0;
 	snprintf(why, sizeof(why), "2FA status of %s unknown: the token may"
@@ -602,7 +608,7 @@ gh_next(struct connector *c, struct record *rec, struct errbuf *err)
 				return 1;
 			g->phase = GH_ADMIN_ROLE;
 			if (rc < 0) {
-				if (!is_forbidden(&g->l))
+				if (!is_forbidden(&g->l, 0, 0))
 					return -1;
 				snprintf(why, sizeof(why), "outside"
 				    " collaborators not readable (HTTP %ld):"
@@ -697,7 +703,7 @@ gh_next(struct connector *c, struct record *rec, struct errbuf *err)
 				rec->u.member.ref = MEMBER_BY_KEY;
 				return 1;
 			}
-			if (rc < 0 && !is_forbidden(&g->l))
+			if (rc < 0 && !is_forbidden(&g->l, 0, 1))
 				return -1;
 			if (rc < 0)
 				snprintf(why, sizeof(why), "members of team"

@@ -179,8 +179,10 @@ fetch_users(struct sl *s, struct errbuf *err)
 		s->cursor = NULL;
 	}
 	rc = api_get(s, url, "users.list", &error, err);
-	if (rc == 1)
+	if (rc == 1) {
 		err_set(err, "users.list: %s: %s", url, why(s, error));
+		rc = -1;
+	}
 	if (rc != 0)
 		goto out;
 	rc = -1;

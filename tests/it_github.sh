@@ -225,10 +225,12 @@ ok "rate limit that does not end: not taken for a permission" \
     sh -c "! grep -qi 'incomplete' '$T/err'"
 stop_fake
 
-start_fake "$DATA/mfa.json" "$DATA/members.json" "$DATA/rest.json"
-write_conf "timeout = 1"
+start_fake "$DATA/mfa.json" "$DATA/members-slow.json"
+write_conf "timeout = 1
+max_retries = 0"
+sed -i "/^max_retries = 3$/d" "$CONF"
 pull
-fails "slow answer past the timeout" "outside_collaborators"
+fails "slow answer past the timeout" "$URL/orgs/acme-labs/members?per_page=2"
 stop_fake
 
 start_fake "$DATA/mfa.json"

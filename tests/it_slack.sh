@@ -227,7 +227,7 @@ start_fake "$DATA/ratelimited.json"
 write_conf "max_retries = 2"
 sed -i '/^max_retries = 3$/d' "$CONF"
 pull
-fails "429 that does not end" "429"
+fails "429 that does not end" "rate limited"
 stop_fake
 
 start_fake "$DATA/workspace.json"
