@@ -37,7 +37,7 @@ struct http;
 #define HTTP_KEYS "url", "ca_file", "timeout", "max_retries", "page_size", \
 	"token_env", "token_file", "token_url", "client_id", \
 	"client_secret_env", "client_secret_file", "scope", \
-	"username", "password_env", "password_file"
+	"username", "password_env", "password_file", "max_wait"
 
 /* How the source's credential is sent. */
 enum http_auth {
@@ -54,9 +54,16 @@ struct http_options {
 	const char *scopes;	/* OAuth/Google scopes to ask for, space-separated */
 	const char *accept;	/* Accept header; default application/json */
 	const char *user_agent;	/* default "rollcall/VERSION" */
+	const char *default_url; /* the vendor's base URL when `url` is unset */
 };
 
 /*
+ * Keys and defaults: timeout 60 (seconds, connect and whole transfer),
+ * max_retries 5, max_wait 300 (seconds of waiting in all for one request).
+ * Retried: 429, 502, 503, 504 (and a 403 carrying X-RateLimit-Remaining: 0
+ * or Retry-After), connection failures and timeouts; a body cut short is
+ * not retried. Tests that want the failure itself set max_retries = 0.
+ *
  * Read the source's keys (url, ca_file, timeout, max_retries, page_size,
  * token_env/token_file, token_url, client_id, client_secret_env/_file,
  * scope, key_file, subject...) and set up a client. NULL with err set.
