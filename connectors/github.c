@@ -78,8 +78,6 @@ struct team {
 
 struct gh {
 	struct http *http;
-	struct source_cfg cfg;	/* the source's, with the default url added */
-	struct kv *kv;		/* cfg's list when we built one */
 	const char *name;
 	char	*org;
 	char	*origin;
@@ -350,29 +348,6 @@ org_valid(const char *org)
 	return 1;
 }
 
-/*
- * http_open() reads `url` from the source; when it is unset the vendor
- * default goes into a copy of the source's keys (the strings stay the
- * source's).
- */
-static const struct source_cfg *
-with_default_url(struct gh *g, const struct source_cfg *src,
-    const char *def)
-{
-	if (!str_empty(source_get(src, "url")))
-		return src;
-	g->cfg = *src;
-	g->kv = xcalloc(src->kv.n + 1, sizeof(*g->kv));
-	if (src->kv.n)
-		memcpy(g->kv, src->kv.v, src->kv.n * sizeof(*g->kv));
-	g->kv[src->kv.n].key = "url";
-	g->kv[src->kv.n].value = (char *)def;
-	g->kv[src->kv.n].line = src->line;
-	g->cfg.kv.v = g->kv;
-	g->cfg.kv.n = src->kv.n + 1;
-	return &g->cfg;
-}
-
 static int
 gh_open(struct connector *c, const struct source_cfg *src,
     struct errbuf *err)
@@ -408,8 +383,8 @@ gh_open(struct connector *c, const struct source_cfg *src,
 	memset(&opt, 0, sizeof(opt));
 	opt.auth = HTTP_AUTH_BEARER;
 	opt.accept = "application/vnd.github+json";
-	if ((g->http = http_open(with_default_url(g, src, GH_DEFAULT_URL),
-	    &opt, err)) == NULL)
+	opt.default_url = GH_DEFAULT_URL;
+	if ((g->http = http_open(src, &opt, err)) == NULL)
 		return -1;
 	g->per_page = http_page_size(g->http, GH_MAX_PAGE);
 	if (g->per_page < 1 || g->per_page > GH_MAX_PAGE)
@@ -746,7 +721,6 @@ gh_close(struct connector *c)
 	}
 	free(g->teams);
 	free(g->no2fa);
-	free(g->kv);
 	free(g->org);
 	free(g->origin);
 	free(g);

@@ -54,8 +54,6 @@ static const struct {
 
 struct sl {
 	struct http *http;
-	struct source_cfg cfg;	/* the source's, with the default url added */
-	struct kv *kv;
 	const char *name;
 	char	*origin;
 	long	 limit;
@@ -92,25 +90,6 @@ page_clear(struct sl *s)
 	s->user = NULL;
 	s->group = NULL;
 	s->i = 0;
-}
-
-/* http_open() reads `url`; unset, the vendor default goes into a copy. */
-static const struct source_cfg *
-with_default_url(struct sl *s, const struct source_cfg *src,
-    const char *def)
-{
-	if (!str_empty(source_get(src, "url")))
-		return src;
-	s->cfg = *src;
-	s->kv = xcalloc(src->kv.n + 1, sizeof(*s->kv));
-	if (src->kv.n)
-		memcpy(s->kv, src->kv.v, src->kv.n * sizeof(*s->kv));
-	s->kv[src->kv.n].key = "url";
-	s->kv[src->kv.n].value = (char *)def;
-	s->kv[src->kv.n].line = src->line;
-	s->cfg.kv.v = s->kv;
-	s->cfg.kv.n = src->kv.n + 1;
-	return &s->cfg;
 }
 
 /*
@@ -342,8 +321,8 @@ sl_open(struct connector *c, const struct source_cfg *src,
 	s->name = src->name;
 	memset(&opt, 0, sizeof(opt));
 	opt.auth = HTTP_AUTH_BEARER;
-	if ((s->http = http_open(with_default_url(s, src, SL_DEFAULT_URL),
-	    &opt, err)) == NULL)
+	opt.default_url = SL_DEFAULT_URL;
+	if ((s->http = http_open(src, &opt, err)) == NULL)
 		return -1;
 	s->limit = http_page_size(s->http, SL_PAGE_SIZE);
 	if (s->limit < 1 || s->limit > SL_MAX_PAGE)
@@ -495,7 +474,6 @@ sl_close(struct connector *c)
 	page_clear(s);
 	http_close(s->http);
 	free(s->cursor);
-	free(s->kv);
 	free(s->lent);
 	free(s->origin);
 	free(s);
