@@ -297,12 +297,23 @@ listing_next(struct scimc *s, struct listing *l, json_t **out,
 		advance(s, l);
 		progress("pull %s: %ld %s", s->name, l->unique +
 		    (long)json_array_size(res), l->what);
+		if (json_array_size(res) == 0 || !page_all_seen(l))
+			continue;
 		/*
-		 * A full page of nothing new: the server ignores startIndex
-		 * and would hand out the same page forever.
+		 * Past the end, some servers (SCIMMY) answer with the first
+		 * page again: with totalResults already in hand, that is the
+		 * end, not news.
 		 */
-		if (json_array_size(res) > 0 && (long)json_array_size(res) >=
-		    s->count && page_all_seen(l)) {
+		if (l->total >= 0 && l->unique >= l->total) {
+			l->idx = json_array_size(res);
+			l->more = 0;
+			return 0;
+		}
+		/*
+		 * A full page of nothing new short of the total: the server
+		 * ignores startIndex and would hand out that page forever.
+		 */
+		if ((long)json_array_size(res) >= s->count) {
 			err_set(err, "%s: the server sent the same %s again"
 			    " (does it ignore startIndex?); the listing is"
 			    " not trustworthy", l->page.url, l->what);

@@ -58,6 +58,10 @@ type = scim
 url = http://127.0.0.1:$PORT/scim/v2
 token_env = SCIMMY_TOKEN
 timeout = 30
+; SCIMMY builds every user per request: fewer, larger pages are faster.
+; Past the end (startIndex=2501) it answers with page 1 again, which the
+; connector must take as the end, not as new users or a loop.
+page_size = 500
 CONF
 q() { sqlite3 "$DB" "$1"; }
 "$ROLLCALL" -d "$DB" -c "$CONF" init >/dev/null 2>&1
