@@ -263,8 +263,10 @@ listing_next(struct entrac *e, json_t **item, struct errbuf *err)
 		next = jstr(l->page.body, "@odata.nextLink");
 		if (str_empty(next))
 			return 0;
-		if (http_check_next(e->h, next, err) < 0)
+		if (http_check_next(e->h, next, err) < 0) {
+			err_prefix(err, "%s", l->url);
 			return -1;
+		}
 		url = xstrdup(next);	/* the page holding it goes */
 		rc = listing_fetch(e, url, err);
 		free(url);

@@ -239,8 +239,10 @@ listing_next(struct googc *g, json_t **item, struct errbuf *err)
 		token = jstr(l->page.body, "nextPageToken");
 		if (*token == '\0')
 			return 0;	/* "" is the end as well */
-		if (http_check_next(g->h, token, err) < 0)
+		if (http_check_next(g->h, token, err) < 0) {
+			err_prefix(err, "%s", l->url);
 			return -1;
+		}
 		url = http_url_add(l->url, "pageToken", token);
 		rc = listing_fetch(g, url, err);
 		free(url);

@@ -105,12 +105,12 @@ f1000000-0000-4000-8000-000000000002|role:User Administrator|role|1" \
     "$(q "SELECT native_id, name, kind, privileged FROM entitlements
 	WHERE snapshot_id = $S ORDER BY native_id")"
 is "full: grants (transitive members direct; groups, devices, apps left out)" \
-"$GUEST|All Staff
-ivy.chen@example.com|Finance Approvers
+"ivy.chen@example.com|Finance Approvers
 ivy.chen@example.com|role:Global Administrator
 jon.reyes@example.com|All Staff
 jon.reyes@example.com|role:User Administrator
 kai.moreau@example.com|All Staff
+$GUEST|All Staff
 max.olsen@example.com|Finance Approvers" \
     "$(q "SELECT a.login, e.name FROM grants g
 	JOIN accounts a ON a.id = g.account_id
@@ -125,9 +125,9 @@ is "unlicensed: exit 0" 0 "$rc"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err"
 S2=$(cur)
 is "unlicensed: asked again without signInActivity" \
-"GET /v1.0/users?$SEL,signInActivity&\$top=2 403
+"GET /v1.0/users?$SEL,signInActivity&\$top=2
 GET /v1.0/users?$SEL&\$top=2" \
-    "$(grep '^GET /v1.0/users' "$T/api.log" | sed 's/ 403$/ 403/')"
+    "$(grep '^GET /v1.0/users' "$T/api.log")"
 is "unlicensed: MFA and last login unknown for all" "5|unknown|" \
     "$(q "SELECT count(*), group_concat(DISTINCT mfa), group_concat(DISTINCT last_login)
 	FROM accounts WHERE snapshot_id = $S2")"

@@ -164,7 +164,7 @@ fail_case() {	# fail_case NAME TRANSCRIPT WHAT...: exit 2, error, S2 current
 fail_case "malformed page" "$D/malformed.json"
 fail_case "truncated page" "$D/truncated.json"
 fail_case "looping page token" "$D/loop.json"
-is "looping page token: not asked a third time" 2 \
+is "looping page token: the repeated token is not followed" 1 \
     "$(grep -c 'pageToken=tok-u2' "$T/api.log")"
 fail_case "users 403" "$D/unauthorized.json"
 
