@@ -80,7 +80,7 @@ unit: tests
 deps:
 	sh scripts/deps.sh
 
-demo: build/rollcall
+demo: build/rollcall build/tools/fakeapi
 	sh examples/demo.sh
 
 bench: build/rollcall

@@ -15,9 +15,13 @@ case $ROLLCALL in /*) ;; *) ROLLCALL=$TOP/$ROLLCALL ;; esac
 [ -x "$ROLLCALL" ] || { echo "demo: $ROLLCALL not built (make)" >&2; exit 1; }
 
 . "$TOP/tests/lib/slapd.sh"
+FAKEAPI=$TOP/build/tools/fakeapi
+[ -x "$FAKEAPI" ] || { echo "demo: $FAKEAPI not built (make demo builds it)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rollcall-demo.XXXXXX")
+api_pid=
 cleanup() {
 	slapd_stop
+	[ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -34,6 +38,23 @@ slapd_add_reader
 slapd_start
 echo "slapd at $SLAPD_URL (base $SLAPD_BASE)"
 
+step "okta: the Okta API's documented pages, served on 127.0.0.1 from examples/okta/"
+"$FAKEAPI" --port-file "$tmp/api.port" --log "$tmp/api.log" \
+    --host https://example-health.okta.com "$EX/okta/http-transcript.json" \
+    2>"$tmp/api.err" &
+api_pid=$!
+i=0
+while [ ! -s "$tmp/api.port" ] && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -s "$tmp/api.port" ] || { cat "$tmp/api.err" >&2; exit 2; }
+okta_url=http://127.0.0.1:$(cat "$tmp/api.port")
+# The demo org's token; a real one lives in a file only rollcall's user reads.
+printf '%s\n' 00demo-okta-token-not-a-secret >"$tmp/okta.token"
+chmod 600 "$tmp/okta.token"
+echo "Okta API at $okta_url"
+
 mkdir -p out
 chmod go-w out
 db=out/demo.db
@@ -41,7 +62,9 @@ conf=$tmp/rollcall.conf
 rm -f "$db" "$db-wal" "$db-shm"
 rm -rf out/Q4-2026
 # The example config, pointed at this slapd and at the files in examples/.
-sed -e "s|^url = .*|url = $SLAPD_URL|" \
+sed -e "s|^url = ldap://.*|url = $SLAPD_URL|" \
+    -e "s|^url = https://example-health.okta.com|url = $okta_url|" \
+    -e "s|^token_file = .*|token_file = $tmp/okta.token|" \
     -e "s|^bind_password_file = .*|bind_password_file = $SLAPD_READER_PW_FILE|" \
     -e "s|^file = |file = $EX/|" \
     "$EX/rollcall.conf" >"$conf"
@@ -59,7 +82,7 @@ rc import matrix "$EX/matrix.csv"
 rc import sod "$EX/sod.csv"
 rc import overrides "$EX/overrides.csv"
 rc import exceptions "$EX/exceptions.csv"
-step "pull: corp-ldap (slapd) and billing (CSV export)"
+step "pull: corp-ldap (slapd), billing (CSV export) and okta (SaaS API)"
 rc pull
 step "reconcile as of $AS_OF"
 rc reconcile
