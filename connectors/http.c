@@ -849,9 +849,15 @@ http_do(struct http *h, const struct req *rq, const char *url,
 
 				curl_easy_getinfo(h->curl,
 				    CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-				err_set(err, "%s (%s): the response was cut"
-				    " short after %zu of %lld bytes", h->name,
-				    p->url, x.body.len, (long long)cl);
+				if (cl >= 0)
+					err_set(err, "%s (%s): the response was"
+					    " cut short after %zu of %lld bytes",
+					    h->name, p->url, x.body.len,
+					    (long long)cl);
+				else
+					err_set(err, "%s (%s): the response was"
+					    " cut short after %zu bytes",
+					    h->name, p->url, x.body.len);
 				goto out;
 			}
 			if (is_retryable_curl(rc) && attempt < h->max_retries &&
