@@ -23,7 +23,7 @@
 #include "http_int.h"
 
 /* A page larger than this is refused, not buffered (a hostile server). */
-#define HTTP_BODY_MAX	((size_t)256 * 1024 * 1024)
+size_t http_body_max = (size_t)256 * 1024 * 1024;
 /* Response headers kept per response; more is an error. */
 #define HTTP_HEADERS_MAX 512
 
@@ -788,7 +788,7 @@ http_do(struct http *h, const struct req *rq, const char *url,
 	p->url = is_absolute(url) ? xstrdup(url) : http_url(h, url);
 	memset(&x, 0, sizeof(x));
 	x.page = p;
-	x.body.max = HTTP_BODY_MAX;
+	x.body.max = http_body_max;
 	for (attempt = 0;; attempt++) {
 		page_clear_headers(p);
 		if (rq->secret && x.body.s)
@@ -834,8 +834,8 @@ http_do(struct http *h, const struct req *rq, const char *url,
 			p->status = 0;
 			if (x.too_big) {
 				err_set(err, "%s (%s): the response is larger"
-				    " than %zu MB; refusing it", h->name,
-				    p->url, HTTP_BODY_MAX >> 20);
+				    " than %zu bytes; refusing it", h->name,
+				    p->url, http_body_max);
 				goto out;
 			}
 			if (x.too_many) {
@@ -849,9 +849,15 @@ http_do(struct http *h, const struct req *rq, const char *url,
 
 				curl_easy_getinfo(h->curl,
 				    CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-				err_set(err, "%s (%s): the response was cut"
-				    " short after %zu of %lld bytes", h->name,
-				    p->url, x.body.len, (long long)cl);
+				if (cl >= 0)
+					err_set(err, "%s (%s): the response was"
+					    " cut short after %zu of %lld bytes",
+					    h->name, p->url, x.body.len,
+					    (long long)cl);
+				else
+					err_set(err, "%s (%s): the response was"
+					    " cut short after %zu bytes",
+					    h->name, p->url, x.body.len);
 				goto out;
 			}
 			if (is_retryable_curl(rc) && attempt < h->max_retries &&

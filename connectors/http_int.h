@@ -46,6 +46,9 @@ struct http {
 	size_t	 capseen;
 };
 
+/* The largest body accepted (256 MB); tests lower it. */
+extern size_t http_body_max;
+
 /* The clock the retry logic and token expiry use (http_set_clock). */
 time_t	 http_now(void);
 

@@ -618,6 +618,125 @@ test_bad_bodies(void **state)
 	free(log);
 }
 
+/* Nothing listens: retried with backoff, then the connection error. */
+static void
+test_connection_refused(void **state)
+{
+	struct srv s;
+	struct source_cfg *src;
+	struct http *h;
+	char want[512], *log;
+
+	(void)state;
+	srv_start(&s, DATA "basic.json", NULL);
+	log = srv_stop(&s);		/* a port that was free a moment ago */
+	free(log);
+	src = src_new("url", s.base, "max_retries", "2", NULL);
+	h = open_or_fail(src, HTTP_AUTH_NONE);
+	snprintf(want, sizeof(want), "test-src (%s/api/users): Failed to"
+	    " connect to 127.0.0.1 port %s after", s.base,
+	    strrchr(s.base, ':') + 1);
+	{
+		struct http_page p;
+		struct errbuf err = { "" };
+
+		assert_int_equal(http_get_json(h, "/api/users", &p, &err), -1);
+		assert_int_equal(p.status, 0);
+		if (strncmp(err.msg, want, strlen(want)) != 0)
+			fail_msg("got  '%s'\nwant '%s...'", err.msg, want);
+		assert_non_null(strstr(err.msg, " (and on every retry)"));
+		http_page_free(&p);
+	}
+	assert_int_equal(nwaits, 2);
+	assert_true(waits[0] >= 1 && waits[0] < 2);
+	assert_true(waits[1] >= 2 && waits[1] < 3);
+	http_close(h);
+	src_free(src);
+}
+
+/* A body past the ceiling is refused, not buffered. */
+static void
+test_body_ceiling(void **state)
+{
+	struct srv s;
+	struct source_cfg *src;
+	struct http *h;
+	struct http_page p;
+	struct errbuf err = { "" };
+	char want[512], *log;
+
+	(void)state;
+	srv_start(&s, DATA "links.json", NULL);
+	src = src_new("url", s.base, NULL);
+	h = open_or_fail(src, HTTP_AUTH_NONE);
+	http_body_max = 16;
+	snprintf(want, sizeof(want), "test-src (%s/v1/items?page=1): the"
+	    " response is larger than 16 bytes; refusing it", s.base);
+	get_fails(h, "/v1/items?page=1", 0, want);
+	http_body_max = (size_t)256 * 1024 * 1024;
+	assert_int_equal(http_get_json(h, "/v1/items?page=2", &p, &err), 0);
+	http_page_free(&p);
+	http_close(h);
+	src_free(src);
+	log = srv_stop(&s);
+	free(log);
+}
+
+/* HTTPS: the certificate is verified, ca_file adds a CA. */
+static void
+test_tls_verified(void **state)
+{
+	struct srv s;
+	struct source_cfg *src;
+	struct http *h;
+	struct http_page p;
+	struct errbuf err = { "" };
+	char dir[] = "/tmp/rollcall-tls-XXXXXX", cmd[1024], cert[64], key[64];
+	char *log;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048"
+	    " -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1"
+	    " -addext subjectAltName=IP:127.0.0.1 2>/dev/null", key, cert);
+	if (system(cmd) != 0) {
+		rmdir(dir);
+		skip();
+	}
+	srv_start(&s, "--cert", cert, "--key", key, DATA "links.json", NULL);
+	{
+		int port = atoi(strrchr(s.base, ':') + 1);
+
+		snprintf(s.base, sizeof(s.base), "https://127.0.0.1:%d", port);
+	}
+
+	src = src_new("url", s.base, "max_retries", "0", NULL);
+	h = open_or_fail(src, HTTP_AUTH_NONE);
+	assert_int_equal(http_get_json(h, "/v1/items?page=1", &p, &err), -1);
+	assert_int_equal(p.status, 0);
+	assert_non_null(strstr(err.msg, "certificate"));
+	http_page_free(&p);
+	http_close(h);
+	src_free(src);
+
+	src = src_new("url", s.base, "ca_file", cert, NULL);
+	h = open_or_fail(src, HTTP_AUTH_NONE);
+	if (http_get_json(h, "/v1/items?page=1", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(json_array_size(p.body), 2);
+	http_page_free(&p);
+	http_close(h);
+	src_free(src);
+	log = srv_stop(&s);
+	assert_string_equal(log, "GET /v1/items?page=1\n");
+	free(log);
+	unlink(cert);
+	unlink(key);
+	rmdir(dir);
+}
+
 static void
 test_urls(void **state)
 {
@@ -947,6 +1066,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_credential,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_bodies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_connection_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_body_ceiling, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tls_verified, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oauth_client_credentials,

@@ -96,7 +96,10 @@ struct http_page {
  */
 int	 http_get_json(struct http *, const char *url, struct http_page *,
 	    struct errbuf *);
-/* POST a form (application/x-www-form-urlencoded), e.g. a token request. */
+/*
+ * POST a form (application/x-www-form-urlencoded), e.g. a token request:
+ * sent without the source's Authorization header.
+ */
 int	 http_post_form(struct http *, const char *url, const char *form,
 	    struct http_page *, struct errbuf *);
 void	 http_page_free(struct http_page *);
@@ -108,6 +111,8 @@ const char *http_header(const struct http_page *, const char *name);
  * another host than the base URL's, and a cursor or URL already seen in this
  * listing (a server that loops); 0 or -1 with err naming both URLs.
  * http_listing_reset() starts a new listing (forgets the cursors seen).
+ * An absolute URL is checked against the base URL's scheme, host and port;
+ * anything else is an opaque cursor (only the repeat check applies).
  */
 int	 http_check_next(struct http *, const char *next, struct errbuf *);
 void	 http_listing_reset(struct http *);

@@ -3,7 +3,7 @@
  * files (format: tests/data/cases/README.md), for the SaaS connector tests.
  *
  *	fakeapi --port-file PATH [--log PATH] [--bodies PATH]
- *	    [--host ORIGIN]... TRANSCRIPT...
+ *	    [--cert PEM --key PEM] [--host ORIGIN]... TRANSCRIPT...
  *
  * - Listens on a free port, written to PATH (atomically) once ready.
  * - A request matches an exchange on method + path + query (the query as an
@@ -23,6 +23,8 @@
  *   " UNMATCHED" or " 401". The Authorization value is never written.
  * - --bodies PATH: each request body, one line "METHOD PATH: BODY"
  *   (for tests that check what was posted, e.g. a JWT assertion; test only).
+ * - --cert/--key: serve HTTPS with that certificate (the origin that
+ *   replaces --host is then https://127.0.0.1:PORT), to test TLS checks.
  * - Exits 0 on SIGTERM or SIGINT.
  */
 #include <arpa/inet.h>
@@ -567,7 +569,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fakeapi --port-file PATH [--log PATH]"
-	    " [--bodies PATH] [--host ORIGIN]... TRANSCRIPT...\n");
+	    " [--bodies PATH] [--cert PEM --key PEM] [--host ORIGIN]..."
+	    " TRANSCRIPT...\n");
 	exit(2);
 }
 
@@ -575,6 +578,14 @@ int
 main(int argc, char **argv)
 {
 	const char *portfile = NULL;
+	char *cert = NULL, *key = NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	size_t len;
+	struct MHD_OptionItem tls[3] = {
+		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
@@ -597,6 +608,16 @@ main(int argc, char **argv)
 				perror(argv[i]);
 				return 2;
 			}
+		} else if ((strcmp(argv[i], "--cert") == 0 ||
+		    strcmp(argv[i], "--key") == 0) && i + 1 < argc) {
+			char **dst = argv[i][2] == 'c' ? &cert : &key;
+
+			if ((*dst = read_file(argv[++i], &len)) == NULL) {
+				perror(argv[i]);
+				return 2;
+			}
+			*dst = realloc(*dst, len + 1);
+			(*dst)[len] = '\0';
 		} else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
 			hosts[nhosts++] = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
@@ -604,8 +625,15 @@ main(int argc, char **argv)
 		else
 			load(argv[i]);
 	}
-	if (portfile == NULL)
+	if (portfile == NULL || (cert == NULL) != (key == NULL))
 		usage();
+	if (cert) {
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    cert };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    key };
+	}
 
 	/* Block the signals before any thread starts; sigwait below. */
 	sigemptyset(&set);
@@ -618,10 +646,9 @@ main(int argc, char **argv)
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sa.sin_port = 0;
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    on_request, NULL,
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
@@ -632,8 +659,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(origin, sizeof(origin), "http://127.0.0.1:%u",
-	    (unsigned)info->port);
+	snprintf(origin, sizeof(origin), "%s://127.0.0.1:%u",
+	    cert ? "https" : "http", (unsigned)info->port);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", portfile);
 	if ((fp = fopen(tmp, "w")) == NULL) {
 		perror(tmp);
