@@ -131,21 +131,56 @@ main(int argc, char **argv)
 	return 0;
 }
 EOF
+start_api() {
+	rm -f "$T/port"
+	build/tools/fakeapi --port-file "$T/port" --host "$ORIGIN" \
+	    "$T/transcript.json" &
+	pid=$!
+	i=0
+	while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	[ -s "$T/port" ] || { echo "bench/http.sh: fakeapi did not start" >&2; exit 1; }
+	port=$(cat "$T/port")
+}
+
+stop_api() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=
+}
+
 # shellcheck disable=SC2046
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Iinclude \
     $(pkg-config --cflags jansson libcurl) -o "$T/loop" "$T/loop.c" \
     build/librollcall.a $(pkg-config --libs ldap lber libcurl jansson \
     sqlite3 inih libcrypto 2>/dev/null) -pthread || exit 1
 
-build/tools/fakeapi --port-file "$T/port" --host "$ORIGIN" \
-    "$T/transcript.json" &
-pid=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do
-	sleep 0.01
-	i=$((i + 1))
-done
-[ -s "$T/port" ] || { echo "bench/http.sh: fakeapi did not start" >&2; exit 1; }
-port=$(cat "$T/port")
+start_api
+printf 'http layer alone:   '
 BENCH_TOKEN=bench-not-a-secret "$T/loop" "http://127.0.0.1:$port" \
-    "/api/v1/users?limit=$PAGE"
+    "/api/v1/users?limit=$PAGE" || exit 2
+stop_api
+
+# The whole pull: the okta connector, the reader thread, SQLite.
+start_api
+cat >"$T/rollcall.conf" <<CONF
+[source "bench"]
+type = okta
+url = http://127.0.0.1:$port
+token_env = BENCH_TOKEN
+page_size = $PAGE
+parts = users
+CONF
+t0=$(date +%s.%N)
+BENCH_TOKEN=bench-not-a-secret /usr/bin/time -f '%M' -o "$T/rss" \
+    build/rollcall -q -d "$T/r.db" -c "$T/rollcall.conf" pull bench || exit 2
+t1=$(date +%s.%N)
+stop_api
+pages=$(( (USERS + PAGE - 1) / PAGE ))
+secs=$(echo "$t1 - $t0" | bc)
+stored=$(sqlite3 "$T/r.db" "SELECT COUNT(*) FROM accounts")
+printf 'rollcall pull:      pages %d, accounts %s, %.2f s, %.0f pages/s, peak RSS %d MB\n' \
+    "$pages" "$stored" "$secs" "$(echo "$pages / $secs" | bc -l)" \
+    "$(( $(cat "$T/rss") / 1024 ))"
