@@ -44,15 +44,18 @@ struct command {
 };
 
 static const struct command commands[] = {	/* sorted by name */
+	{ "diff", cmd_diff },
 	{ "findings", cmd_findings },
 	{ "import", cmd_import },
 	{ "init", cmd_init },
+	{ "log", cmd_log },
 	{ "offboard", cmd_offboard },
 	{ "pull", cmd_pull },
 	{ "reconcile", cmd_reconcile },
 	{ "review", cmd_review },
 	{ "snapshots", cmd_snapshots },
 	{ "sources", cmd_sources },
+	{ "verify", cmd_verify },
 };
 
 void

@@ -302,8 +302,13 @@ out:
 static const struct {
 	const char *name;
 	int	(*fn)(int, char **, struct ctx *);
-} verbs[] = {
+} verbs[] = {		/* each verb but open in cmd/review_VERB.c */
+	{ "close", review_close },
+	{ "import", review_import },
 	{ "open", review_open },
+	{ "remediation", review_remediation },
+	{ "remind", review_remind },
+	{ "status", review_status },
 };
 
 int

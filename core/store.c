@@ -197,6 +197,53 @@ static const char *const migrations[] = {	/* append only */
 	"ALTER TABLE links ADD COLUMN kind TEXT NOT NULL DEFAULT 'human'"
 	"  CHECK (kind IN ('human','service','shared','external'));"
 	"CREATE INDEX links_by_person ON links(reconcile_id, person_id);",
+	/* 3 -> 4: sign-off, close, evidence, audit trail, delta reviews */
+	"CREATE TABLE review_imports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  reviewer_id TEXT NOT NULL,"
+	"  file_name TEXT NOT NULL,"		/* base name, as given */
+	"  sha256 TEXT NOT NULL,"
+	"  content BLOB NOT NULL,"		/* the signed file, for the pack */
+	"  file_time TEXT,"			/* when the file says it was saved */
+	"  imported_at TEXT NOT NULL,"
+	"  os_user TEXT,"
+	"  rows_decided INTEGER NOT NULL DEFAULT 0,"
+	"  rows_undecided INTEGER NOT NULL DEFAULT 0,"
+	"  rows_rejected INTEGER NOT NULL DEFAULT 0,"
+	"  superseded_by INTEGER REFERENCES review_imports(id));"
+	"CREATE TABLE decisions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  item_id TEXT NOT NULL,"
+	"  import_id INTEGER REFERENCES review_imports(id),"	/* NULL: carried */
+	"  reviewer_id TEXT,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('keep','revoke')),"
+	"  comment TEXT,"
+	"  decided_at TEXT NOT NULL,"
+	"  carried_from TEXT,"			/* campaign name of a delta review */
+	"  current INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1)),"
+	"  prev_hash TEXT NOT NULL,"		/* see core/chain.c */
+	"  hash TEXT NOT NULL UNIQUE);"
+	"CREATE INDEX decisions_by_item ON decisions(campaign_id, item_id, current);"
+	"ALTER TABLE campaigns ADD COLUMN closed_at TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN closed_by TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN force_reason TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN manifest_sha256 TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN since_campaign_id INTEGER"
+	"  REFERENCES campaigns(id);"
+	"ALTER TABLE campaign_items ADD COLUMN fingerprint TEXT;"
+	"ALTER TABLE campaign_items ADD COLUMN is_new INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE campaign_items ADD COLUMN native_id TEXT;"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  os_user TEXT,"
+	"  command TEXT NOT NULL,"
+	"  args TEXT NOT NULL,"			/* JSON array, no secrets */
+	"  result INTEGER NOT NULL,"		/* exit code */
+	"  counts TEXT,"			/* JSON object */
+	"  campaign TEXT);",			/* name, when it concerns one */
 };
 
 int

@@ -40,6 +40,16 @@ int	cmd_findings(int, char **, struct ctx *);
 int	cmd_offboard(int, char **, struct ctx *);
 int	cmd_review(int, char **, struct ctx *);
 int	cmd_snapshots(int, char **, struct ctx *);
+int	cmd_verify(int, char **, struct ctx *);
+int	cmd_diff(int, char **, struct ctx *);
+int	cmd_log(int, char **, struct ctx *);
+
+/* review verbs (cmd/review.c dispatches; cmd/review_VERB.c each) */
+int	review_import(int, char **, struct ctx *);
+int	review_status(int, char **, struct ctx *);
+int	review_remind(int, char **, struct ctx *);
+int	review_close(int, char **, struct ctx *);
+int	review_remediation(int, char **, struct ctx *);
 int	cmd_sources(int, char **, struct ctx *);
 
 #endif
