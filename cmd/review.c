@@ -16,7 +16,7 @@
 #include "rollcall/store.h"
 
 static const char review_usage[] =
-"usage: rollcall review open CAMPAIGN [--due DATE] [--out DIR] [--format csv]\n"
+"usage: rollcall review open CAMPAIGN [--due DATE] [--out DIR] [--format csv,xlsx,html]\n"
 "\n"
 "  open    freeze the current snapshots and findings into campaign CAMPAIGN\n"
 "          and write one worksheet per reviewer, plus index.csv\n"
@@ -24,7 +24,8 @@ static const char review_usage[] =
 "options of open:\n"
 "      --due DATE     when reviewers must be done (YYYY-MM-DD)\n"
 "      --out DIR      where the worksheets go (default ./out/CAMPAIGN)\n"
-"      --format LIST  worksheet formats, comma-separated (this build: csv)\n"
+"      --format LIST  worksheet formats, comma-separated: csv, xlsx, html\n"
+"                     (default csv)\n"
 "\n"
 "CAMPAIGN is a name such as Q4-2026: letters, digits, '.', '_' and '-'.\n"
 "A reviewer is the person's manager; orphans, service accounts and people\n"
@@ -33,10 +34,12 @@ static const char review_usage[] =
 /* Worksheet formats, by --format word (see report.h to add one). */
 static const struct worksheet_format *const formats[] = {
 	&worksheet_csv,
+	&worksheet_xlsx,
+	&worksheet_html,
 };
 
 /* Formats DESIGN.md promises that this build does not write yet. */
-static const char *const later_formats[] = { "xlsx", "html", NULL };
+static const char *const later_formats[] = { NULL };
 
 static const struct worksheet_format *
 format_find(const char *name)
@@ -70,9 +73,9 @@ parse_formats(const char *list, const struct worksheet_format **out)
 				if (strcmp(*l, tok) == 0)
 					die(RC_USAGE, "review open: format '%s'"
 					    " is not available in this build"
-					    " (it writes: csv)", tok);
+					    " (it writes: csv, xlsx, html)", tok);
 			die(RC_USAGE, "review open: unknown format '%s'"
-			    " (this build writes: csv)", tok);
+			    " (this build writes: csv, xlsx, html)", tok);
 		}
 		for (i = 0; i < n; i++)
 			dup |= out[i] == f;

@@ -35,6 +35,8 @@ struct worksheet_format {
 };
 
 extern const struct worksheet_format worksheet_csv;
+extern const struct worksheet_format worksheet_xlsx;
+extern const struct worksheet_format worksheet_html;
 
 enum cell_type {
 	CELL_TEXT = 0,		/* from a source or HR: may be hostile */
