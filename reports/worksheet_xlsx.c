@@ -33,8 +33,8 @@
 #include "rollcall/report.h"
 
 #define NO_COL SIZE_MAX
-#define WIDTH_MAX 40.0		/* characters; longer text is cut off */
-#define COMMENT_WIDTH 40.0
+#define WIDTH_MAX 30.0		/* characters; longer text is cut off */
+#define COMMENT_WIDTH 36.0
 /* Excel's limit on a cell's text, in characters. */
 #define CELL_CHARS_MAX 32767
 
@@ -52,8 +52,8 @@ struct xlsx {
 	lxw_format	*text[HL_N], *number[HL_N];
 	lxw_format	*head, *input, *input_wrap, *bold, *note, *label;
 	lxw_format	*sign;
-	size_t		 col_findings, col_privileged, col_decision;
-	size_t		 col_comment;
+	size_t		 col_person, col_findings, col_privileged;
+	size_t		 col_decision, col_comment;
 	double		*width;		/* per column, in characters */
 	lxw_row_t	 row;		/* the next one to write */
 	struct buf	 clean;		/* a cleaned cell */
@@ -350,7 +350,7 @@ static void
 layout(struct xlsx *x, const struct campaign *c)
 {
 	lxw_protection prot;
-	lxw_col_t last = (lxw_col_t)(worksheet_ncolumns - 1);
+	lxw_col_t last = (lxw_col_t)(worksheet_ncolumns - 1), xfrozen;
 	size_t i;
 	char *foot;
 
@@ -362,7 +362,12 @@ layout(struct xlsx *x, const struct campaign *c)
 		note_err(x, worksheet_set_column(x->ws, (lxw_col_t)i,
 		    (lxw_col_t)i, w, NULL));
 	}
-	worksheet_freeze_panes(x->ws, 1, 0);
+	/*
+	 * The header, and the columns up to the person: scrolled right to
+	 * the decision, a manager still sees whose line it is.
+	 */
+	xfrozen = x->col_person == NO_COL ? 0 : (lxw_col_t)x->col_person + 1;
+	worksheet_freeze_panes(x->ws, 1, xfrozen);
 	note_err(x, worksheet_autofilter(x->ws, 0, 0,
 	    x->row > 1 ? x->row - 1 : 1, last));
 	decision_dropdown(x);
@@ -375,9 +380,16 @@ layout(struct xlsx *x, const struct campaign *c)
 	prot.format_rows = 1;
 	worksheet_protect(x->ws, NULL, &prot);
 
+	/*
+	 * On paper: two pages wide, left then right, each with the header
+	 * and the person (one page wide would shrink the columns to a blur).
+	 */
 	worksheet_set_landscape(x->ws);
-	worksheet_fit_to_pages(x->ws, 1, 0);
+	worksheet_fit_to_pages(x->ws, 2, 0);
+	worksheet_print_across(x->ws);
 	note_err(x, worksheet_repeat_rows(x->ws, 0, 0));
+	if (xfrozen > 0)
+		note_err(x, worksheet_repeat_columns(x->ws, 0, xfrozen - 1));
 	/* The campaign name is letters, digits and . _ - only: no & codes. */
 	foot = xasprintf("&LAccess review %s&RPage &P of &N", c->name);
 	note_err(x, worksheet_set_footer(x->ws, foot));
@@ -416,6 +428,7 @@ xlsx_write(struct store *st, const struct campaign *c,
 	}
 	x.ws = workbook_add_worksheet(x.wb, "Review");
 	x.width = xcalloc(worksheet_ncolumns, sizeof(*x.width));
+	x.col_person = col_of("person");
 	x.col_findings = col_of("findings");
 	x.col_privileged = col_of("privileged");
 	x.col_decision = col_of("decision");

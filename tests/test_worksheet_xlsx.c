@@ -308,15 +308,19 @@ static void
 test_sheet_settings(void **state)
 {
 	struct fx *fx = *state;
-	char *path = write_lea(fx), *want, dec[4], last[4], *prot;
+	char *path = write_lea(fx), *want, dec[4], last[4], top[4], *prot;
 	struct stat sb;
 	mode_t mask;
 
 	col_name(col_index("decision"), dec);
 	col_name(worksheet_ncolumns - 1, last);
-	/* header frozen */
-	assert_non_null(strstr(fx->sheet, "<pane ySplit=\"1\" topLeftCell=\"A2\""
-	    " activePane=\"bottomLeft\" state=\"frozen\"/>"));
+	/* header frozen, and the columns up to the person */
+	col_name(col_index("person") + 1, top);
+	want = xasprintf("<pane xSplit=\"%zu\" ySplit=\"1\" topLeftCell=\"%s2\""
+	    " activePane=\"bottomRight\" state=\"frozen\"/>",
+	    col_index("person") + 1, top);
+	assert_non_null(strstr(fx->sheet, want));
+	free(want);
 	/* the filter covers the header and the 12 items */
 	want = xasprintf("<autoFilter ref=\"A1:%s13\"/>", last);
 	assert_non_null(strstr(fx->sheet, want));
