@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config make
 libldap-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev
 libcmocka-dev libinih-dev libxlsxwriter-dev libzip-dev libxml2-dev libssl-dev
 slapd ldap-utils sqlite3 time bc libmicrohttpd-dev openssl
-python3 python3-openpyxl"
+python3 python3-openpyxl unzip"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -39,9 +39,9 @@ done
 
 check "review open --help exits 0" \
     sh -c "'$ROLLCALL' review open --help >/dev/null"
-rc review open Q4-2026 --format xlsx >/dev/null 2>"$tmp/err"
-check "review open --format xlsx: exit 1, says csv only" \
-    sh -c "[ $? -eq 1 ] && grep -q 'not available in this build' '$tmp/err'"
+rc review open Q4-2026 --format pdf >/dev/null 2>"$tmp/err"
+check "review open --format pdf: exit 1, unknown format" \
+    sh -c "[ $? -eq 1 ] && grep -q \"unknown format 'pdf'\" '$tmp/err'"
 
 mkdir "$tmp/open" && chmod 777 "$tmp/open"
 rc review open Q4-2026 --out "$tmp/open" >/dev/null 2>"$tmp/err"
