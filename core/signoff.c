@@ -522,15 +522,17 @@ read_csv(const unsigned char *data, size_t len, struct source *src,
 	t.line = 1;
 	t.delim = csv_sniff(text, tlen);
 	rc = find_header(&t, col, err);
-	if (rc == 0)
+	if (rc == 0) {
 		err_set(err, "%s: no header row with item_id and decision"
 		    " (read as %s CSV)", src->name, enc);
-	else if (rc > 0)
+		rc = SIGNOFF_REFUSED;
+	} else if (rc > 0) {
 		rc = read_rows(&t, col, rd, err);
+	}
 	table_clear(&t);
 	free(t.f);
 	free(text);
-	return rc < 0 ? -1 : rc == 0 ? SIGNOFF_REFUSED : 0;
+	return rc;
 }
 
 static int
