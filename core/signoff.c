@@ -799,7 +799,7 @@ check_newer(struct importer *im, struct errbuf *err)
 
 	q = store_prepare(im->st, "SELECT file_name, sha256, file_time,"
 	    " imported_at FROM review_imports WHERE campaign_id = ?"
-	    " AND reviewer_id = ? ORDER BY id", err);
+	    " AND reviewer_id = ? ORDER BY file_time DESC, id DESC", err);
 	if (q == NULL)
 		return -1;
 	sqlite3_bind_int64(q, 1, im->campaign_id);
