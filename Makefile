@@ -6,7 +6,7 @@ PREFIX	?= /usr/local
 BINDIR	 = $(PREFIX)/bin
 MANDIR	 = $(PREFIX)/share/man
 
-PKGS	 = ldap lber libcurl jansson sqlite3 inih libcrypto xlsxwriter
+PKGS	 = ldap lber libcurl jansson sqlite3 inih libcrypto xlsxwriter libzip libxml-2.0
 TOOL_PKGS = libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread

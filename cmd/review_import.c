@@ -1,11 +1,81 @@
-/* review_import.c: placeholder until its owner lands it. */
+/*
+ * review_import.c: `rollcall review import FILE...`: signed worksheets
+ * back in (core/signoff.c does the work). Each file is its own
+ * transaction: a refused file leaves the others alone, and so does a
+ * rejected row; either makes the command exit 2.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "rollcall/cmd.h"
+#include "rollcall/signoff.h"
+#include "rollcall/store.h"
+
+static const char import_usage[] =
+"usage: rollcall review import [--campaign CAMPAIGN] FILE...\n"
+"\n"
+"Take signed worksheets back (CSV or XLSX, as Excel, LibreOffice or\n"
+"Google Sheets saved them). Rows are matched by item id and columns by\n"
+"header name; a decision is Keep or Revoke in any case; an empty one\n"
+"leaves an earlier decision standing. A row with anything else is\n"
+"rejected and named (FILE:SHEET:ROW); a file of another reviewer, of a\n"
+"closed or another campaign, or older than one already imported for its\n"
+"reviewer is refused whole. Exit 2 when anything was rejected or refused.\n"
+"\n"
+"  --campaign C   refuse files whose items are not campaign C's\n";
 
 int
 review_import(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	return error("review import: not built yet");
+	enum { OPT_CAMPAIGN = 256 };
+	static const struct option opts[] = {
+		{ "campaign", required_argument, NULL, OPT_CAMPAIGN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct signoff_options opt;
+	struct store *st;
+	int ch, i, rc, ret = RC_OK;
+	size_t j;
+
+	memset(&opt, 0, sizeof(opt));
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_CAMPAIGN:
+			opt.campaign = optarg;
+			break;
+		case 'h':
+			usage_exit(import_usage, 1);
+		default:
+			usage_exit(import_usage, 0);
+		}
+	}
+	if (optind >= argc)
+		usage_exit(import_usage, 0);
+	st = ctx_store(ctx);
+	for (i = optind; i < argc; i++) {
+		struct signoff_result res;
+		struct errbuf err = { "" };
+
+		rc = signoff_import(st, argv[i], &opt, &res, &err);
+		if (rc < 0) {
+			error("review import: %s%s", err.msg,
+			    rc == SIGNOFF_REFUSED ? " (file refused)" : "");
+			ret = RC_FAILURE;
+		} else if (res.already) {
+			note("%s: already imported (same SHA-256), nothing"
+			    " to do", res.file);
+		} else {
+			for (j = 0; j < res.nrejects; j++)
+				fprintf(stderr, "%s\n", res.rejects[j]);
+			note("imported %s: %ld decided (%ld revoke), %ld"
+			    " undecided, %ld rejected", res.file, res.decided,
+			    res.revoke, res.undecided, res.rejected);
+			if (res.rejected)
+				ret = RC_FAILURE;
+		}
+		signoff_result_release(&res);
+	}
+	return ret;
 }
