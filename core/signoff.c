@@ -772,6 +772,10 @@ check_claimed_reviewer(struct importer *im, struct errbuf *err)
 		const char *id = undefused(r->cell[H_REVIEWER_ID]);
 		const char *name = undefused(r->cell[H_REVIEWER]);
 
+		/* Lines without an item id (a title, the sign-off block under
+		 * the table) are not items and claim nothing. */
+		if (str_empty(r->cell[H_ITEM]))
+			continue;
 		if (id && strcmp(id, res->reviewer_id) != 0) {
 			err_set(err, "%s: the worksheet is reviewer %s's (row"
 			    " %ld) but its item ids are %s's", res->file, id,
@@ -917,7 +921,10 @@ record_rows(struct importer *im, struct errbuf *err)
 		struct chain_link l;
 
 		if (item == NULL) {
-			reject(im, r, "no item id");
+			/* A line under the table (legend, sign-off block) is
+			 * no item; a decision without an item id is an error. */
+			if (!str_empty(raw))
+				reject(im, r, "a decision but no item id");
 			continue;
 		}
 		if (r->dup_of) {
