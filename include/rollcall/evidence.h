@@ -24,6 +24,8 @@
 #ifndef ROLLCALL_EVIDENCE_H
 #define ROLLCALL_EVIDENCE_H
 
+#include <stdint.h>
+
 #include "rollcall.h"
 
 struct store;
