@@ -887,7 +887,8 @@ write_manifest(struct pack *p, const struct campaign *c,
 	size_t i, len;
 	int ret = -1;
 
-	qsort(p->files, p->nfiles, sizeof(*p->files), strp_cmp);
+	if (p->nfiles > 0)
+		qsort(p->files, p->nfiles, sizeof(*p->files), strp_cmp);
 	json_object_set_new(root, "campaign", jstr(c->name));
 	json_object_set_new(root, "closed_at", jstr(r->closed_at));
 	json_object_set(root, "files", files);
@@ -1146,9 +1147,12 @@ verify_files(const char *dir, json_t *files, struct evidence_verify *v)
 		free(path);
 	}
 	find_added(dir, NULL, &l, &werr, &added, &nadded);
-	qsort(added, nadded, sizeof(*added), strp_cmp);
-	for (i = 0; i < nadded; i++)
+	if (nadded > 0)
+		qsort(added, nadded, sizeof(*added), strp_cmp);
+	for (i = 0; i < nadded; i++) {
 		problem(v, xasprintf("added: %s", added[i]));
+		free(added[i]);
+	}
 	if (werr.len)
 		problem(v, buf_detach(&werr));
 	free(added);
