@@ -122,7 +122,7 @@ static const char *const value_options[] = {
 static struct {
 	struct ctx *ctx;	/* NULL: nothing (more) to record */
 	char	*command;	/* "review close" */
-	char	*args;		/* JSON, taken before getopt permutes argv */
+	char	*args;		/* JSON, before getopt permutes argv */
 	char	*campaign;	/* guessed from review VERB NAME */
 	int	 always;
 } run;
@@ -181,7 +181,7 @@ audit_finish(int rc)
 		store_rollback(ctx->st);	/* what a dying command left */
 		st = ctx->st;
 	} else if (access(ctx->db_path, F_OK) == 0) {
-		/* It failed before opening it: no database made just for that. */
+		/* It failed before opening one: none made just for this. */
 		if ((st = store_open(ctx->db_path, &err)) == NULL)
 			goto out;
 	} else

@@ -184,7 +184,7 @@ evidence_counts(struct store *st, int64_t campaign_id,
 
 struct pack {
 	const char *dir;
-	char	**files;	/* relative paths written, for the manifest */
+	char	**files;	/* relative paths written, for manifest.json */
 	size_t	 nfiles;
 	int	 made_dir;	/* we created dir (else it was empty) */
 	int	 made_signed;
@@ -757,7 +757,8 @@ write_summary(struct store *st, struct pack *p, const struct campaign *c,
 
 	if ((fp = pack_create(p, "summary.html", err)) == NULL)
 		return -1;
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\">"
 	    "\n<title>Access review ", fp);
 	html(fp, c->name);
 	fputs(": evidence</title>\n<style>\n"
@@ -816,14 +817,16 @@ write_summary(struct store *st, struct pack *p, const struct campaign *c,
 	    " FROM campaign_items ci LEFT JOIN decisions d"
 	    " ON d.campaign_id = ci.campaign_id AND d.item_id = ci.item_id"
 	    " AND d.current = 1 WHERE ci.campaign_id = ?"
-	    " GROUP BY ci.reviewer_id ORDER BY ci.reviewer_id", c->id, err) < 0 ||
+	    " GROUP BY ci.reviewer_id ORDER BY ci.reviewer_id", c->id,
+	    err) < 0 ||
 	    html_table(st, fp, "Findings by kind",
 	    "Of the reconcile the campaign was opened from.", findings_cols,
 	    ARRAY_SIZE(findings_cols),
 	    "SELECT f.kind, SUM(f.suppressed_by IS NULL),"
 	    " SUM(f.suppressed_by IS NOT NULL) FROM findings f"
 	    " JOIN campaigns c ON f.reconcile_id = c.reconcile_id"
-	    " WHERE c.id = ? GROUP BY f.kind ORDER BY f.kind", c->id, err) < 0 ||
+	    " WHERE c.id = ? GROUP BY f.kind ORDER BY f.kind", c->id,
+	    err) < 0 ||
 	    html_table(st, fp, "Signed worksheets imported",
 	    "Each file's bytes are in signed/ as REVIEWER-IMPORT.EXT.",
 	    imports_cols, ARRAY_SIZE(imports_cols),
@@ -842,7 +845,8 @@ write_summary(struct store *st, struct pack *p, const struct campaign *c,
 		    sha256_file(path, sha, err) == 0) {
 			fputs("<tr><td>", fp);
 			html(fp, p->files[i]);
-			fprintf(fp, "</td><td><code>%s</code></td></tr>\n", sha);
+			fprintf(fp, "</td><td><code>%s</code></td></tr>\n",
+			    sha);
 		}
 		free(path);
 	}
@@ -1036,7 +1040,8 @@ path_ok(const char *rel)
 {
 	const char *s;
 
-	if (rel[0] == '\0' || rel[0] == '/' || strcmp(rel, "manifest.json") == 0)
+	if (rel[0] == '\0' || rel[0] == '/' ||
+	    strcmp(rel, "manifest.json") == 0)
 		return 0;
 	for (s = rel; s != NULL; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL)
 		if (strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0'))
@@ -1165,9 +1170,10 @@ verify_chain(const char *dir, const char *campaign, json_t *chain,
     struct evidence_verify *v)
 {
 	static const char *const names[][2] = {
-		{ "item_id", NULL }, { "decision", NULL }, { "comment", NULL },
-		{ "reviewer_id", NULL }, { "decided_at", NULL },
-		{ "file_sha256", NULL }, { "prev_hash", NULL }, { "hash", NULL },
+		{ "item_id", NULL }, { "decision", NULL },
+		{ "comment", NULL }, { "reviewer_id", NULL },
+		{ "decided_at", NULL }, { "file_sha256", NULL },
+		{ "prev_hash", NULL }, { "hash", NULL },
 	};
 	enum { C_ITEM, C_DECISION, C_COMMENT, C_REVIEWER, C_AT, C_FILE,
 	    C_PREV, C_HASH, C_N };

@@ -251,4 +251,16 @@ ok "table row of the forced close" \
 rc log --format yaml >/dev/null 2>&1
 is "log --format yaml: exit 1" 1 $?
 
+# findings writes only when it has to reconcile: then it is on record
+rc import hr "$D/hr.csv" >/dev/null 2>&1
+rc findings >/dev/null 2>&1
+rc findings >/dev/null 2>&1
+rc snapshots >/dev/null 2>&1
+rc log --format json >"$tmp/log.json" 2>/dev/null
+is "findings that reconciled is recorded, once; snapshots never" \
+    "17 import hr 0|findings 0" \
+    "$(python3 -c 'import json, sys
+e = json.load(open(sys.argv[1]))["entries"]
+print(len(e), "|".join("%s %d" % (x["command"], x["result"]) for x in e[-2:]))' "$tmp/log.json")"
+
 tap_done

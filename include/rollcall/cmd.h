@@ -20,7 +20,7 @@ struct ctx {
 	int	 as_of_given;
 	struct store *st;	/* opened by ctx_store() */
 	struct config *cfg;	/* loaded by ctx_config() */
-	/* for the audit log (audit.h): audit_set_counts(), audit_set_campaign() */
+	/* for the audit log: audit_set_counts(), audit_set_campaign() */
 	char	*audit_counts;	/* JSON object */
 	char	*audit_campaign;
 };
