@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "rollcall/audit.h"
 #include "rollcall/cmd.h"
 #include "rollcall/config.h"
 #include "rollcall/date.h"
@@ -101,6 +103,118 @@ ctx_config(struct ctx *ctx)
 	return ctx->cfg;
 }
 
+/*
+ * The audit trail: commands that always change the database are recorded
+ * whatever their result; any other one when its connection wrote (findings
+ * and offboard when they reconcile, say). One row per run, from main()'s
+ * return or, when the command died, from the exit itself.
+ */
+static const char *const audited[] = {
+	"init", "import", "pull", "reconcile", "review open", "review import",
+	"review close",
+};
+
+/* Options of review verbs that take a value (not the campaign name). */
+static const char *const value_options[] = {
+	"--due", "--out", "--format", "--reason", "--since", "--to", "--from",
+};
+
+static struct {
+	struct ctx *ctx;	/* NULL: nothing (more) to record */
+	char	*command;	/* "review close" */
+	char	*args;		/* JSON, before getopt permutes argv */
+	char	*campaign;	/* guessed from review VERB NAME */
+	int	 always;
+} run;
+
+static void
+audit_start(struct ctx *ctx, int argc, char **argv)
+{
+	size_t i;
+	int a;
+
+	if (wants_help(argc, argv))
+		return;
+	run.ctx = ctx;
+	if ((strcmp(argv[0], "import") == 0 || strcmp(argv[0], "review") == 0)
+	    && argc > 1 && argv[1][0] != '-')
+		run.command = xasprintf("%s %s", argv[0], argv[1]);
+	else
+		run.command = xstrdup(argv[0]);
+	run.args = audit_args_json(argc, argv);
+	for (i = 0; i < ARRAY_SIZE(audited); i++)
+		if (strcmp(run.command, audited[i]) == 0 ||
+		    (strcmp(audited[i], "import") == 0 &&
+		    strcmp(argv[0], "import") == 0))
+			run.always = 1;
+	/* review VERB NAME: the first word that is no option nor its value */
+	if (strcmp(argv[0], "review") != 0 || argc < 3 ||
+	    strcmp(argv[1], "import") == 0)
+		return;
+	for (a = 2; a < argc; a++) {
+		if (argv[a][0] != '-') {
+			run.campaign = xstrdup(argv[a]);
+			return;
+		}
+		for (i = 0; i < ARRAY_SIZE(value_options); i++)
+			if (strcmp(argv[a], value_options[i]) == 0)
+				a++;
+	}
+}
+
+static void
+audit_finish(int rc)
+{
+	struct ctx *ctx = run.ctx;
+	struct audit_entry e;
+	struct errbuf err = { "" };
+	struct store *st = NULL;
+	int wrote;
+
+	if (ctx == NULL)
+		return;
+	run.ctx = NULL;		/* once, whichever way we leave */
+	wrote = ctx->st != NULL && sqlite3_total_changes(store_db(ctx->st)) > 0;
+	if (!run.always && !wrote)
+		goto out;
+	if (ctx->st != NULL) {
+		store_rollback(ctx->st);	/* what a dying command left */
+		st = ctx->st;
+	} else if (access(ctx->db_path, F_OK) == 0) {
+		/* It failed before opening one: none made just for this. */
+		if ((st = store_open(ctx->db_path, &err)) == NULL)
+			goto out;
+	} else
+		goto out;
+	memset(&e, 0, sizeof(e));
+	e.os_user = audit_os_user();
+	e.command = run.command;
+	e.args = run.args;
+	e.result = rc;
+	e.counts = ctx->audit_counts;
+	e.campaign = ctx->audit_campaign ? ctx->audit_campaign : run.campaign;
+	if (audit_append(st, &e, &err) < 0)
+		warning("cannot record '%s' in the audit log: %s", run.command,
+		    err.msg);
+	if (st != ctx->st)
+		store_close(st);
+out:
+	free(run.command);
+	free(run.args);
+	free(run.campaign);
+	free(ctx->audit_counts);
+	free(ctx->audit_campaign);
+	ctx->audit_counts = ctx->audit_campaign = NULL;
+}
+
+/* exit() from die() or usage_exit() inside a command: record it too. */
+static void
+audit_on_exit(int status, void *arg)
+{
+	(void)arg;
+	audit_finish(status);
+}
+
 static const struct command *
 find_command(const char *name)
 {
@@ -178,7 +292,10 @@ main(int argc, char **argv)
 		return RC_USAGE;
 	}
 	optind = 0;		/* glibc: 0 re-initializes getopt */
+	audit_start(&ctx, argc, argv);
+	on_exit(audit_on_exit, NULL);
 	rc = cmd->fn(argc, argv, &ctx);
+	audit_finish(rc);
 	store_close(ctx.st);
 	config_free(ctx.cfg);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -20,6 +20,9 @@ struct ctx {
 	int	 as_of_given;
 	struct store *st;	/* opened by ctx_store() */
 	struct config *cfg;	/* loaded by ctx_config() */
+	/* for the audit log: audit_set_counts(), audit_set_campaign() */
+	char	*audit_counts;	/* JSON object */
+	char	*audit_campaign;
 };
 
 /* Open the database once (dies with RC_FAILURE on error). */
