@@ -178,6 +178,31 @@ struct sod_hit {
 	char	*source, *login, *entitlement;
 };
 
+/*
+ * Rows for one table, written BATCH_ROWS at a time by a multi-row INSERT:
+ * per statement SQLite opens and closes a cursor on the table and each
+ * index, more than the row itself costs. Values are copied in (text into
+ * one buffer) until the batch is full; the rest go one by one at the end.
+ * Row order, and so every rowid, is as if each were inserted alone.
+ */
+#define BATCH_ROWS	64
+#define BATCH_COLS	10
+
+struct bval {
+	int	 type;			/* SQLITE_INTEGER, _TEXT or _NULL */
+	int64_t	 i;
+	size_t	 off, len;		/* text in struct batch's buffer */
+};
+
+struct batch {
+	sqlite3_stmt *many, *one;
+	int	 ncols;
+	int	 n;			/* complete rows held */
+	int	 nv;			/* values held */
+	struct bval v[BATCH_ROWS * BATCH_COLS];
+	struct buf text;
+};
+
 /* A JSON document being written; see jw_start(). */
 #define JW_DEPTH 8
 
@@ -214,8 +239,8 @@ struct run {
 	struct own_account *own;	/* for find_duplicates() */
 	size_t	 nown, owncap;
 	struct buf own_logins;
-	sqlite3_stmt *ins_link;
-	sqlite3_stmt *ins_finding;
+	struct batch links;
+	struct batch findings;
 	struct jw jw, jw_sup;		/* a finding's detail, suppressed_by */
 	struct reconcile_result *res;
 	struct errbuf *err;
@@ -736,6 +761,116 @@ matrix_allows(struct run *r, const struct person *p, const char *source,
 	return v;
 }
 
+/* ---- batched inserts ---- */
+
+/* "INSERT INTO table (cols) VALUES (?, ...)" for one row and for many. */
+static int
+batch_prepare(struct run *r, struct batch *b, const char *head, int ncols)
+{
+	struct buf sql = BUF_INIT;
+	int i, j;
+
+	b->ncols = ncols;
+	for (i = 0; i < BATCH_ROWS; i++) {
+		buf_adds(&sql, i == 0 ? head : ",");
+		buf_addc(&sql, '(');
+		for (j = 0; j < ncols; j++)
+			buf_adds(&sql, j == 0 ? "?" : ",?");
+		buf_addc(&sql, ')');
+		if (i == 0)
+			b->one = store_prepare(r->st, buf_str(&sql), r->err);
+	}
+	b->many = store_prepare(r->st, buf_str(&sql), r->err);
+	buf_release(&sql);
+	return b->one != NULL && b->many != NULL ? 0 : -1;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	sqlite3_finalize(b->one);
+	sqlite3_finalize(b->many);
+	buf_release(&b->text);
+}
+
+static void
+batch_int(struct batch *b, int64_t i)
+{
+	struct bval *v = &b->v[b->nv++];
+
+	v->type = SQLITE_INTEGER;
+	v->i = i;
+}
+
+/* As store_bind_text(): NULL or "" is NULL. len < 0: strlen. */
+static void
+batch_text(struct batch *b, const char *s, long len)
+{
+	struct bval *v = &b->v[b->nv++];
+
+	if (s == NULL || *s == '\0') {
+		v->type = SQLITE_NULL;
+		return;
+	}
+	v->type = SQLITE_TEXT;
+	v->len = len < 0 ? strlen(s) : (size_t)len;
+	v->off = b->text.len;
+	buf_add(&b->text, s, v->len);
+}
+
+static void
+batch_null(struct batch *b)
+{
+	b->v[b->nv++].type = SQLITE_NULL;
+}
+
+static void
+bind_values(sqlite3_stmt *q, const struct batch *b, int first, int n)
+{
+	const struct bval *v;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v = &b->v[first + i];
+		if (v->type == SQLITE_INTEGER)
+			sqlite3_bind_int64(q, i + 1, v->i);
+		else if (v->type == SQLITE_TEXT)
+			sqlite3_bind_text(q, i + 1, b->text.s + v->off,
+			    (int)v->len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, i + 1);
+	}
+}
+
+/* Write the rows held. */
+static int
+batch_flush(struct run *r, struct batch *b)
+{
+	int i, ret = 0;
+
+	if (b->n == BATCH_ROWS) {
+		bind_values(b->many, b, 0, b->nv);
+		ret = store_step_done(r->st, b->many, r->err);
+	} else {
+		for (i = 0; i < b->n && ret == 0; i++) {
+			bind_values(b->one, b, i * b->ncols, b->ncols);
+			ret = store_step_done(r->st, b->one, r->err);
+		}
+	}
+	b->n = b->nv = 0;
+	buf_reset(&b->text);
+	return ret;
+}
+
+/* The row's values are in; write the batch when it is full. */
+static int
+batch_row(struct run *r, struct batch *b)
+{
+	if (++b->n < BATCH_ROWS)
+		return 0;
+	return batch_flush(r, b);
+}
+
 /* ---- writing ---- */
 
 /* The exception's members, into an open object. */
@@ -761,7 +896,7 @@ emit(struct run *r, enum finding_kind kind, enum severity sev,
     const char *person_id, const char *entitlement)
 {
 	const struct exception *e, *best = NULL, *expired = NULL;
-	sqlite3_stmt *q = r->ins_finding;
+	struct batch *q = &r->findings;
 	struct jw *detail = &r->jw;
 	char *k;
 	long i;
@@ -799,25 +934,23 @@ emit(struct run *r, enum finding_kind kind, enum severity sev,
 	}
 	jw_close(detail, '}');
 
-	sqlite3_bind_int64(q, 1, r->reconcile);
-	store_bind_text(q, 2, kind_names[kind]);
-	store_bind_text(q, 3, severity_names[sev]);
-	store_bind_text(q, 4, source);
-	store_bind_text(q, 5, login);
+	batch_int(q, r->reconcile);
+	batch_text(q, kind_names[kind], -1);
+	batch_text(q, severity_names[sev], -1);
+	batch_text(q, source, -1);
+	batch_text(q, login, -1);
 	if (account > 0)
-		sqlite3_bind_int64(q, 6, account);
+		batch_int(q, account);
 	else
-		sqlite3_bind_null(q, 6);
-	store_bind_text(q, 7, person_id);
-	store_bind_text(q, 8, entitlement);
-	sqlite3_bind_text(q, 9, buf_str(&detail->b), (int)detail->b.len,
-	    SQLITE_STATIC);
+		batch_null(q);
+	batch_text(q, person_id, -1);
+	batch_text(q, entitlement, -1);
+	batch_text(q, buf_str(&detail->b), (long)detail->b.len);
 	if (best != NULL)
-		sqlite3_bind_text(q, 10, buf_str(&r->jw_sup.b),
-		    (int)r->jw_sup.b.len, SQLITE_STATIC);
+		batch_text(q, buf_str(&r->jw_sup.b), (long)r->jw_sup.b.len);
 	else
-		sqlite3_bind_null(q, 10);
-	ret = store_step_done(r->st, q, r->err);
+		batch_null(q);
+	ret = batch_row(r, q);
 	if (ret == 0) {
 		if (best != NULL) {
 			r->res->suppressed++;
@@ -1104,12 +1237,12 @@ process_account(struct run *r, const struct account *a)
 
 	p = matcher_person(r->m, mr.person);
 	if (p != NULL) {
-		sqlite3_bind_int64(r->ins_link, 1, r->reconcile);
-		sqlite3_bind_int64(r->ins_link, 2, a->id);
-		store_bind_text(r->ins_link, 3, p->employee_id);
-		store_bind_text(r->ins_link, 4, match_rule_name(mr.rule));
-		store_bind_text(r->ins_link, 5, mr.kind);
-		if (store_step_done(r->st, r->ins_link, r->err) < 0)
+		batch_int(&r->links, r->reconcile);
+		batch_int(&r->links, a->id);
+		batch_text(&r->links, p->employee_id, -1);
+		batch_text(&r->links, match_rule_name(mr.rule), -1);
+		batch_text(&r->links, mr.kind, -1);
+		if (batch_row(r, &r->links) < 0)
 			return -1;
 		r->res->linked++;
 	}
@@ -1625,8 +1758,8 @@ run_release(struct run *r)
 	strmap_free(r->priv_cache);
 	strmap_free(r->exc_index);
 	strmap_free(r->src_index);
-	sqlite3_finalize(r->ins_link);
-	sqlite3_finalize(r->ins_finding);
+	batch_release(&r->links);
+	batch_release(&r->findings);
 }
 
 int
@@ -1676,16 +1809,16 @@ reconcile_run(struct store *st, const struct config *cfg, const char *as_of,
 	    load_matrix(&r) < 0 || load_sod(&r) < 0 ||
 	    load_exceptions(&r) < 0 || begin_reconcile(&r) < 0)
 		goto out;
-	r.ins_link = store_prepare(st, "INSERT INTO links (reconcile_id,"
-	    " account_id, person_id, rule, kind) VALUES (?, ?, ?, ?, ?)", err);
-	r.ins_finding = store_prepare(st, "INSERT INTO findings (reconcile_id,"
-	    " kind, severity, source, login, account_id, person_id,"
-	    " entitlement, detail, suppressed_by)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
-	if (r.ins_link == NULL || r.ins_finding == NULL)
+	if (batch_prepare(&r, &r.links, "INSERT INTO links (reconcile_id,"
+	    " account_id, person_id, rule, kind) VALUES ", 5) < 0 ||
+	    batch_prepare(&r, &r.findings, "INSERT INTO findings"
+	    " (reconcile_id, kind, severity, source, login, account_id,"
+	    " person_id, entitlement, detail, suppressed_by) VALUES ",
+	    BATCH_COLS) < 0)
 		goto out;
 	if (stream_accounts(&r) < 0 || find_sod(&r) < 0 ||
-	    find_duplicates(&r) < 0)
+	    find_duplicates(&r) < 0 || batch_flush(&r, &r.links) < 0 ||
+	    batch_flush(&r, &r.findings) < 0)
 		goto out;
 	if (store_commit(st, err) < 0)
 		goto out;
