@@ -324,15 +324,18 @@ jw_item(struct jw *w)
 static void
 jw_quoted(struct jw *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run;
 	char esc[8];
 
 	buf_addc(&w->b, '"');
 	for (; *p; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\') {
-			buf_addc(&w->b, *p);
-			continue;
-		}
+		/* the common case: a run of bytes that need no escape */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			buf_add(&w->b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
 			buf_adds(&w->b, "\\\"");

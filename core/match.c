@@ -213,7 +213,8 @@ struct matcher {
 	struct strmap *by_id;
 	struct strmap *by_email;
 	struct strmap *by_norm;
-	struct strmap *by_local;
+	struct strmap *by_local;	/* built when first needed */
+	int	 local_built;
 	long	(*amb)[2];	/* index values <= -2 point here */
 	long	 namb, ambcap;
 	char	**corp;		/* [hr] alias_domains, lower case */
@@ -432,15 +433,44 @@ matcher_add_person(struct matcher *m, const struct person *src)
 			    (m->nhrdom + 1) * sizeof(*m->hrdom));
 			m->hrdom[m->nhrdom++] = xstrdup(at + 1);
 		}
-		*at = '\0';
-		if (*k)
-			index_put(m, m->by_local, k, idx);
 	}
 	free(k);
-	k = matcher_normalize_email(m, p->email);
-	index_put(m, m->by_norm, k, idx);
-	free(k);
+	/*
+	 * Without alias domains a normalized address is the lower-cased
+	 * one: by_norm would be by_email again (see matcher_match()).
+	 */
+	if (m->ncorp > 0) {
+		k = matcher_normalize_email(m, p->email);
+		index_put(m, m->by_norm, k, idx);
+		free(k);
+	}
+	m->local_built = 0;
 	return idx;
+}
+
+/*
+ * The local parts, indexed on the first account of a source that allows
+ * login matching (most do not), in roster order as if built as people
+ * came.
+ */
+static void
+build_local(struct matcher *m)
+{
+	char *k, *at;
+	long idx;
+
+	strmap_clear(m->by_local);
+	for (idx = 0; idx < m->npeople; idx++) {
+		if ((k = key_lower(m->people[idx].email)) == NULL)
+			continue;
+		if ((at = strrchr(k, '@')) != NULL) {
+			*at = '\0';
+			if (*k)
+				index_put(m, m->by_local, k, idx);
+		}
+		free(k);
+	}
+	m->local_built = 1;
 }
 
 static char *
@@ -700,16 +730,24 @@ matcher_match(struct matcher *m, const struct match_account *a,
 	if (v)
 		goto unlinked;
 
-	/* 4. normalized e-mail */
-	for (i = 0; i < ad.n; i++)
-		keys[i] = matcher_normalize_email(m, ad.v[i]);
-	v = try_keys(m, m->by_norm, keys, ad.n, MATCH_NORMALIZED_EMAIL, r);
-	for (i = 0; i < ad.n; i++)
-		free(keys[i]);
-	if (v)
-		goto unlinked;
+	/*
+	 * 4. normalized e-mail. Without alias domains the keys and the map
+	 * would be rule 3's again, which found nobody: skipped.
+	 */
+	if (m->ncorp > 0) {
+		for (i = 0; i < ad.n; i++)
+			keys[i] = matcher_normalize_email(m, ad.v[i]);
+		v = try_keys(m, m->by_norm, keys, ad.n,
+		    MATCH_NORMALIZED_EMAIL, r);
+		for (i = 0; i < ad.n; i++)
+			free(keys[i]);
+		if (v)
+			goto unlinked;
+	}
 
 	/* 5. login = local part of the person's address, when allowed */
+	if (a->match_login && !m->local_built)
+		build_local(m);
 	if (a->match_login && (k = key_lower(a->login)) != NULL) {
 		v = try_keys(m, m->by_local, &k, 1, MATCH_LOGIN, r);
 		free(k);
