@@ -241,6 +241,9 @@ struct run {
 	struct buf own_logins;
 	struct batch links;
 	struct batch findings;
+	struct ent *ents;		/* current pulls', in id order */
+	size_t	 nents;
+	sqlite3_stmt *ent_q;		/* any other */
 	struct jw jw, jw_sup;		/* a finding's detail, suppressed_by */
 	struct reconcile_result *res;
 	struct errbuf *err;
@@ -1296,9 +1299,97 @@ static const char sql_accounts[] =
     " AND +a.snapshot_id IN " CURRENT_PULLS " ORDER BY a.id";
 
 static const char sql_grants[] =
-    "SELECT g.account_id, e.name, e.privileged, g.direct, g.path"
-    " FROM grants g CROSS JOIN entitlements e ON e.id = g.entitlement_id"
-    " WHERE g.account_id BETWEEN ?1 AND ?2 ORDER BY g.account_id";
+    "SELECT g.account_id, g.entitlement_id, g.direct, g.path"
+    " FROM grants g WHERE g.account_id BETWEEN ?1 AND ?2"
+    " ORDER BY g.account_id";
+
+/*
+ * The current pulls' entitlements, held in id order: two million grants
+ * looked their entitlement up in SQLite one by one. A grant naming any
+ * other still asks SQLite (ent_lookup).
+ */
+static const char sql_entitlements[] =
+    "SELECT e.id, e.name, e.privileged FROM entitlements e"
+    " WHERE e.snapshot_id IN " CURRENT_PULLS " ORDER BY e.id";
+
+struct ent {
+	int64_t	 id;
+	char	*name;
+	int	 privileged;
+};
+
+static int
+load_entitlements(struct run *r)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	int rc;
+
+	if ((q = store_prepare(r->st, sql_entitlements, r->err)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (r->nents == cap) {
+			cap = cap ? cap * 2 : 256;
+			r->ents = xrealloc(r->ents, cap * sizeof(*r->ents));
+		}
+		r->ents[r->nents].id = sqlite3_column_int64(q, 0);
+		r->ents[r->nents].name = xstrdup(store_col(q, 1) ?
+		    store_col(q, 1) : "");
+		r->ents[r->nents].privileged = sqlite3_column_int(q, 2) != 0;
+		r->nents++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		err_set(r->err, "cannot read entitlements: %s",
+		    store_errmsg(r->st));
+		return -1;
+	}
+	r->ent_q = store_prepare(r->st, "SELECT name, privileged"
+	    " FROM entitlements WHERE id = ?", r->err);
+	return r->ent_q != NULL ? 0 : -1;
+}
+
+/*
+ * Name and privileged flag of entitlement id; 0 when there is no such
+ * entitlement (the grant is skipped, as the join did), -1 on error.
+ */
+static int
+ent_lookup(struct run *r, int64_t id, struct buf *names, size_t *off,
+    int *privileged)
+{
+	size_t lo = 0, hi = r->nents, mid;
+	const char *name;
+	int rc;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->ents[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->nents && r->ents[lo].id == id) {
+		*off = names->len;
+		buf_add(names, r->ents[lo].name,
+		    strlen(r->ents[lo].name) + 1);
+		*privileged = r->ents[lo].privileged;
+		return 1;
+	}
+	sqlite3_bind_int64(r->ent_q, 1, id);
+	rc = sqlite3_step(r->ent_q);
+	if (rc == SQLITE_ROW && sqlite3_column_type(r->ent_q, 0) !=
+	    SQLITE_NULL) {
+		name = store_col(r->ent_q, 0);
+		*off = names->len;
+		buf_add(names, name, strlen(name) + 1);
+		*privileged = sqlite3_column_int(r->ent_q, 1) != 0;
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(r->ent_q);
+	return rc;
+}
 
 /* Column text, NULL when NULL or empty; valid until the cursor moves. */
 static const char *
@@ -1326,17 +1417,23 @@ grant_cmp(const void *va, const void *vb)
  * into one buffer), in name order. Rows of smaller ids belong to accounts
  * of no current pull. *rc is the grants cursor's last sqlite3_step().
  */
-static void
-read_grants(struct account *a, sqlite3_stmt *g, int *rc, struct buf *names)
+static int
+read_grants(struct run *r, struct account *a, sqlite3_stmt *g, int *rc,
+    struct buf *names)
 {
 	struct grant *gr;
 	int64_t gid;
-	size_t i;
+	size_t i, off;
+	int priv, found;
 
 	a->ng = 0;
 	buf_reset(names);
 	while (*rc == SQLITE_ROW && (gid = sqlite3_column_int64(g, 0)) <= a->id) {
-		if (gid == a->id && sqlite3_column_type(g, 1) != SQLITE_NULL) {
+		found = 0;
+		if (gid == a->id && (found = ent_lookup(r,
+		    sqlite3_column_int64(g, 1), names, &off, &priv)) < 0)
+			return -1;
+		if (found) {
 			if (a->ng == a->gcap) {
 				a->gcap = a->gcap ? a->gcap * 2 : 8;
 				a->g = xrealloc(a->g, a->gcap * sizeof(*a->g));
@@ -1344,18 +1441,16 @@ read_grants(struct account *a, sqlite3_stmt *g, int *rc, struct buf *names)
 			gr = &a->g[a->ng];
 			gr->seq = a->ng++;
 			/* offsets until the buffer stops moving */
-			gr->name_off = names->len;
-			buf_add(names, store_col(g, 1),
-			    (size_t)sqlite3_column_bytes(g, 1) + 1);
-			gr->privileged = sqlite3_column_int(g, 2) != 0;
-			gr->direct = sqlite3_column_type(g, 3) == SQLITE_NULL ||
-			    sqlite3_column_int(g, 3) != 0;
-			if (str_empty(store_col(g, 4))) {
+			gr->name_off = off;
+			gr->privileged = priv;
+			gr->direct = sqlite3_column_type(g, 2) == SQLITE_NULL ||
+			    sqlite3_column_int(g, 2) != 0;
+			if (str_empty(store_col(g, 3))) {
 				gr->path_off = (size_t)-1;
 			} else {
 				gr->path_off = names->len;
-				buf_add(names, store_col(g, 4),
-				    (size_t)sqlite3_column_bytes(g, 4) + 1);
+				buf_add(names, store_col(g, 3),
+				    (size_t)sqlite3_column_bytes(g, 3) + 1);
 			}
 		}
 		*rc = sqlite3_step(g);
@@ -1368,6 +1463,7 @@ read_grants(struct account *a, sqlite3_stmt *g, int *rc, struct buf *names)
 	}
 	if (a->ng > 1)
 		qsort(a->g, a->ng, sizeof(*a->g), grant_cmp);
+	return 0;
 }
 
 static int
@@ -1394,6 +1490,8 @@ stream_accounts(struct run *r)
 	hi = sqlite3_column_int64(q, 1);
 	sqlite3_finalize(q);
 	q = NULL;
+	if (load_entitlements(r) < 0)
+		goto out;
 	if ((q = store_prepare(r->st, sql_accounts, r->err)) == NULL ||
 	    (g = store_prepare(r->st, sql_grants, r->err)) == NULL)
 		goto out;
@@ -1416,7 +1514,11 @@ stream_accounts(struct run *r)
 		a.last_login = col_or_null(q, 9);
 		a.created = col_or_null(q, 10);
 		a.status = col_or_null(q, 11);
-		read_grants(&a, g, &grc, &names);
+		if (read_grants(r, &a, g, &grc, &names) < 0) {
+			err_set(r->err, "cannot read entitlements: %s",
+			    store_errmsg(r->st));
+			goto out;
+		}
 		if (grc != SQLITE_ROW && grc != SQLITE_DONE)
 			break;
 		if (process_account(r, &a) < 0)
@@ -1761,6 +1863,10 @@ run_release(struct run *r)
 	strmap_free(r->priv_cache);
 	strmap_free(r->exc_index);
 	strmap_free(r->src_index);
+	for (i = 0; i < r->nents; i++)
+		free(r->ents[i].name);
+	free(r->ents);
+	sqlite3_finalize(r->ent_q);
 	batch_release(&r->links);
 	batch_release(&r->findings);
 }
