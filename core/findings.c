@@ -8,7 +8,7 @@
  * their grants, merged; nothing for SQLite to sort) and their links and
  * findings go out through statements prepared once, the evidence JSON
  * written straight into a buffer. What needs more than one account at a
- * time is small: SoD hits, and 24 bytes and a login per linked account
+ * time is small: SoD hits, and 16 bytes and a login per linked account
  * for duplicates. Matrix decisions are cached per (department, title,
  * job code, source, entitlement): many people share a role.
  */
@@ -163,10 +163,10 @@ struct account {
 
 /* An active account linked as its person's own; see own_account(). */
 struct own_account {
-	int64_t	 id;
+	uint32_t id;			/* account id - own_base */
 	uint32_t login;			/* offset in own_logins, or none */
 	int32_t	 person;		/* matcher index, then rank */
-	uint32_t src;			/* r->src index, then rank */
+	uint16_t src;			/* r->src index, then rank */
 	uint8_t	 rule;
 };
 
@@ -237,6 +237,7 @@ struct run {
 	struct sod_hit *hits;
 	size_t	 nhits, hitcap;
 	struct own_account *own;	/* for find_duplicates() */
+	int64_t	 own_base;		/* the smallest account id */
 	size_t	 nown, owncap;
 	struct buf own_logins;
 	struct batch links;
@@ -1114,7 +1115,7 @@ sod_collect(struct run *r, const struct account *a, long person)
 
 /*
  * Remember an active account linked as its person's own (human or
- * external) for find_duplicates(). 24 bytes and the login per account:
+ * external) for find_duplicates(). 16 bytes and the login per account:
  * asking SQLite afterwards meant a window function and two sorts over
  * the links, and a random read of every account row.
  */
@@ -1125,7 +1126,8 @@ own_account(struct run *r, const struct account *a,
 	struct own_account *o;
 	size_t off = r->own_logins.len;
 
-	if (off > UINT32_MAX - 1) {
+	if (off > UINT32_MAX - 1 || a->id - r->own_base > UINT32_MAX ||
+	    si - r->src > UINT16_MAX) {
 		err_set(r->err, "too many accounts to check for duplicates");
 		return -1;
 	}
@@ -1134,9 +1136,9 @@ own_account(struct run *r, const struct account *a,
 		r->own = xrealloc(r->own, r->owncap * sizeof(*r->own));
 	}
 	o = &r->own[r->nown++];
-	o->id = a->id;
+	o->id = (uint32_t)(a->id - r->own_base);
 	o->person = (int32_t)mr->person;
-	o->src = (uint32_t)(si - r->src);
+	o->src = (uint16_t)(si - r->src);
 	o->rule = (uint8_t)mr->rule;
 	if (a->login == NULL) {
 		o->login = UINT32_MAX;
@@ -1488,6 +1490,7 @@ stream_accounts(struct run *r)
 	}
 	lo = sqlite3_column_int64(q, 0);
 	hi = sqlite3_column_int64(q, 1);
+	r->own_base = lo;
 	sqlite3_finalize(q);
 	q = NULL;
 	if (load_entitlements(r) < 0)
@@ -1732,7 +1735,7 @@ find_duplicates(struct run *r)
 	rank_strings(names + npeople, r->nsrc, srank, sfirst);
 	for (i = 0; i < r->nown; i++) {
 		r->own[i].person = (int32_t)prank[r->own[i].person];
-		r->own[i].src = srank[r->own[i].src];
+		r->own[i].src = (uint16_t)srank[r->own[i].src];
 	}
 	qsort(r->own, r->nown, sizeof(*r->own), own_cmp);
 	for (i = 0; i < r->nown && ret == 0; i = j) {
@@ -1747,7 +1750,7 @@ find_duplicates(struct run *r)
 		}
 		for (k = i; k < j; k++) {
 			o = &r->own[k];
-			v[k - i].account = o->id;
+			v[k - i].account = r->own_base + o->id;
 			v[k - i].login = o->login == UINT32_MAX ? NULL :
 			    r->own_logins.s + o->login;
 			v[k - i].rule = match_rule_name(o->rule);
