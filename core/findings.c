@@ -151,7 +151,7 @@ struct grant {
 	size_t	 name_off, path_off;
 };
 
-/* One account being checked; its strings are borrowed (see below). */
+/* One account being checked; its strings belong to the cursor. */
 struct account {
 	int64_t	 id;
 	const char *source, *login, *email, *aliases, *employee_id, *kind;
@@ -1430,7 +1430,8 @@ read_grants(struct run *r, struct account *a, sqlite3_stmt *g, int *rc,
 
 	a->ng = 0;
 	buf_reset(names);
-	while (*rc == SQLITE_ROW && (gid = sqlite3_column_int64(g, 0)) <= a->id) {
+	while (*rc == SQLITE_ROW &&
+	    (gid = sqlite3_column_int64(g, 0)) <= a->id) {
 		found = 0;
 		if (gid == a->id && (found = ent_lookup(r,
 		    sqlite3_column_int64(g, 1), names, &off, &priv)) < 0)
