@@ -55,11 +55,12 @@ rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time.txt")
 
 # the baseline: link every current account to a current person, by
 # employee id first and then by e-mail, into a table, in one transaction
+# (people's primary key and people_by_email are the indexes it uses; SQLite
+# refuses a TEMP index on a main table)
 t0=$(now)
 sqlite3 "$T/rollcall.db" >/dev/null <<'SQL' || exit 2
 BEGIN;
 CREATE TEMP TABLE cur AS SELECT source, id FROM current_snapshots;
-CREATE INDEX temp.people_eid ON people(snapshot_id, employee_id);
 CREATE TEMP TABLE bench_links AS
 SELECT a.id AS account_id,
     coalesce(

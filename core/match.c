@@ -15,9 +15,14 @@
 
 /* ---- string -> long hash map (open addressing, linear probing) ---- */
 
+/*
+ * Keys live in one buffer (an offset per entry, not a pointer and a
+ * malloc per key): a roster of 100,000 people fills four maps, and the
+ * per-key allocations were most of a reconcile's memory.
+ */
 struct strmap_entry {
-	char	*key;
-	uint64_t hash;
+	uint32_t hash;
+	uint32_t key;		/* offset + 1 in keys; 0: empty slot */
 	long	 value;
 };
 
@@ -25,6 +30,8 @@ struct strmap {
 	struct strmap_entry *v;
 	size_t	 cap;		/* a power of two, or 0 */
 	size_t	 n;
+	char	*keys;
+	size_t	 klen, kcap;
 };
 
 static uint64_t
@@ -48,13 +55,10 @@ strmap_new(void)
 void
 strmap_clear(struct strmap *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->cap; i++) {
-		free(m->v[i].key);
-		m->v[i].key = NULL;
-	}
+	if (m->cap > 0)
+		memset(m->v, 0, m->cap * sizeof(*m->v));
 	m->n = 0;
+	m->klen = 0;
 }
 
 void
@@ -62,8 +66,8 @@ strmap_free(struct strmap *m)
 {
 	if (m == NULL)
 		return;
-	strmap_clear(m);
 	free(m->v);
+	free(m->keys);
 	free(m);
 }
 
@@ -74,12 +78,13 @@ strmap_count(const struct strmap *m)
 }
 
 static struct strmap_entry *
-strmap_slot(const struct strmap *m, const char *key, uint64_t h)
+strmap_slot(const struct strmap *m, const char *key, uint32_t h)
 {
 	size_t i = (size_t)h & (m->cap - 1);
 
-	while (m->v[i].key != NULL) {
-		if (m->v[i].hash == h && strcmp(m->v[i].key, key) == 0)
+	while (m->v[i].key != 0) {
+		if (m->v[i].hash == h &&
+		    strcmp(m->keys + m->v[i].key - 1, key) == 0)
 			break;
 		i = (i + 1) & (m->cap - 1);
 	}
@@ -93,8 +98,8 @@ strmap_get(const struct strmap *m, const char *key, long *value)
 
 	if (m->cap == 0)
 		return 0;
-	e = strmap_slot(m, key, fnv1a(key));
-	if (e->key == NULL)
+	e = strmap_slot(m, key, (uint32_t)fnv1a(key));
+	if (e->key == 0)
 		return 0;
 	*value = e->value;
 	return 1;
@@ -103,14 +108,19 @@ strmap_get(const struct strmap *m, const char *key, long *value)
 static void
 strmap_grow(struct strmap *m)
 {
-	struct strmap_entry *old = m->v;
+	struct strmap_entry *old = m->v, *e;
 	size_t i, oldcap = m->cap;
 
 	m->cap = oldcap ? oldcap * 2 : 64;
 	m->v = xcalloc(m->cap, sizeof(*m->v));
-	for (i = 0; i < oldcap; i++)
-		if (old[i].key != NULL)
-			*strmap_slot(m, old[i].key, old[i].hash) = old[i];
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == 0)
+			continue;
+		for (e = &m->v[old[i].hash & (m->cap - 1)]; e->key != 0;
+		    e = &m->v[(size_t)(e - m->v + 1) & (m->cap - 1)])
+			;
+		*e = old[i];
+	}
 	free(old);
 }
 
@@ -118,14 +128,26 @@ void
 strmap_put(struct strmap *m, const char *key, long value)
 {
 	struct strmap_entry *e;
-	uint64_t h = fnv1a(key);
+	uint32_t h = (uint32_t)fnv1a(key);
+	size_t len;
 
 	/* Keep the load under 1/2 so that probes stay short. */
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_grow(m);
 	e = strmap_slot(m, key, h);
-	if (e->key == NULL) {
-		e->key = xstrdup(key);
+	if (e->key == 0) {
+		len = strlen(key) + 1;
+		if (m->klen + len >= UINT32_MAX)
+			die(RC_FAILURE, "out of memory: over 4 GB of keys");
+		if (m->klen + len > m->kcap) {
+			m->kcap = m->kcap ? m->kcap * 2 : 1024;
+			while (m->klen + len > m->kcap)
+				m->kcap *= 2;
+			m->keys = xrealloc(m->keys, m->kcap);
+		}
+		memcpy(m->keys + m->klen, key, len);
+		e->key = (uint32_t)m->klen + 1;
+		m->klen += len;
 		e->hash = h;
 		m->n++;
 	}
@@ -133,6 +155,48 @@ strmap_put(struct strmap *m, const char *key, long value)
 }
 
 /* ---- the matcher ---- */
+
+/*
+ * The people's strings, in blocks that never move (struct person holds
+ * pointers): one allocation per block, not eight per person.
+ */
+#define ARENA_BLOCK 65536
+
+struct arena {
+	char	**blocks;
+	size_t	 nblocks;
+	size_t	 used;		/* in the last block */
+	size_t	 size;		/* of the last block */
+};
+
+static char *
+arena_dup(struct arena *a, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	if (a->nblocks == 0 || a->used + len > a->size) {
+		a->size = len > ARENA_BLOCK ? len : ARENA_BLOCK;
+		a->blocks = xrealloc(a->blocks,
+		    (a->nblocks + 1) * sizeof(*a->blocks));
+		a->blocks[a->nblocks++] = xmalloc(a->size);
+		a->used = 0;
+	}
+	p = a->blocks[a->nblocks - 1] + a->used;
+	memcpy(p, s, len);
+	a->used += len;
+	return p;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+}
 
 struct override {
 	char	*person_id;
@@ -145,10 +209,12 @@ struct matcher {
 	char	 as_of[11];
 	struct person *people;
 	long	 npeople, cap;
+	struct arena strings;	/* the people's */
 	struct strmap *by_id;
 	struct strmap *by_email;
 	struct strmap *by_norm;
-	struct strmap *by_local;
+	struct strmap *by_local;	/* built when first needed */
+	int	 local_built;
 	long	(*amb)[2];	/* index values <= -2 point here */
 	long	 namb, ambcap;
 	char	**corp;		/* [hr] alias_domains, lower case */
@@ -174,9 +240,9 @@ match_rule_name(enum match_rule r)
 }
 
 static char *
-dup_or_null(const char *s)
+arena_dup_or_null(struct matcher *m, const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? arena_dup(&m->strings, s) : NULL;
 }
 
 /* A trimmed, lower-cased copy; NULL for NULL or blank. */
@@ -227,19 +293,6 @@ matcher_new(const char *alias_domains, const char *as_of)
 	return m;
 }
 
-static void
-person_release(struct person *p)
-{
-	free(p->employee_id);
-	free(p->email);
-	free(p->status);
-	free(p->status_class);
-	free(p->termination_date);
-	free(p->department);
-	free(p->title);
-	free(p->job_code);
-}
-
 void
 matcher_free(struct matcher *m)
 {
@@ -248,8 +301,7 @@ matcher_free(struct matcher *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->npeople; i++)
-		person_release(&m->people[i]);
+	arena_free(&m->strings);
 	free(m->people);
 	for (i = 0; i < m->novr; i++) {
 		free(m->ovr[i].person_id);
@@ -342,7 +394,7 @@ long
 matcher_add_person(struct matcher *m, const struct person *src)
 {
 	struct person *p;
-	char *k, *at;
+	char *k, *at, *t;
 	long idx;
 
 	if (m->npeople == m->cap) {
@@ -352,14 +404,21 @@ matcher_add_person(struct matcher *m, const struct person *src)
 	}
 	idx = m->npeople++;
 	p = &m->people[idx];
-	p->employee_id = str_trim(xstrdup(src->employee_id));
-	p->email = src->email ? str_trim(xstrdup(src->email)) : NULL;
-	p->status = dup_or_null(src->status);
-	p->status_class = dup_or_null(src->status_class);
-	p->termination_date = dup_or_null(src->termination_date);
-	p->department = dup_or_null(src->department);
-	p->title = dup_or_null(src->title);
-	p->job_code = dup_or_null(src->job_code);
+	t = str_trim(xstrdup(src->employee_id));
+	p->employee_id = arena_dup(&m->strings, t);
+	free(t);
+	p->email = NULL;
+	if (src->email != NULL) {
+		t = str_trim(xstrdup(src->email));
+		p->email = arena_dup(&m->strings, t);
+		free(t);
+	}
+	p->status = arena_dup_or_null(m, src->status);
+	p->status_class = arena_dup_or_null(m, src->status_class);
+	p->termination_date = arena_dup_or_null(m, src->termination_date);
+	p->department = arena_dup_or_null(m, src->department);
+	p->title = arena_dup_or_null(m, src->title);
+	p->job_code = arena_dup_or_null(m, src->job_code);
 	p->terminated = is_terminated(m->as_of, p->termination_date,
 	    p->status_class);
 
@@ -374,15 +433,44 @@ matcher_add_person(struct matcher *m, const struct person *src)
 			    (m->nhrdom + 1) * sizeof(*m->hrdom));
 			m->hrdom[m->nhrdom++] = xstrdup(at + 1);
 		}
-		*at = '\0';
-		if (*k)
-			index_put(m, m->by_local, k, idx);
 	}
 	free(k);
-	k = matcher_normalize_email(m, p->email);
-	index_put(m, m->by_norm, k, idx);
-	free(k);
+	/*
+	 * Without alias domains a normalized address is the lower-cased
+	 * one: by_norm would be by_email again (see matcher_match()).
+	 */
+	if (m->ncorp > 0) {
+		k = matcher_normalize_email(m, p->email);
+		index_put(m, m->by_norm, k, idx);
+		free(k);
+	}
+	m->local_built = 0;
 	return idx;
+}
+
+/*
+ * The local parts, indexed on the first account of a source that allows
+ * login matching (most do not), in roster order as if built as people
+ * came.
+ */
+static void
+build_local(struct matcher *m)
+{
+	char *k, *at;
+	long idx;
+
+	strmap_clear(m->by_local);
+	for (idx = 0; idx < m->npeople; idx++) {
+		if ((k = key_lower(m->people[idx].email)) == NULL)
+			continue;
+		if ((at = strrchr(k, '@')) != NULL) {
+			*at = '\0';
+			if (*k)
+				index_put(m, m->by_local, k, idx);
+		}
+		free(k);
+	}
+	m->local_built = 1;
 }
 
 static char *
@@ -593,8 +681,8 @@ matcher_match(struct matcher *m, const struct match_account *a,
 	ad.copy = NULL;
 
 	/* 1. override */
-	k = override_key(a->source, a->login);
-	if (strmap_get(m->by_override, k, &v)) {
+	k = m->novr > 0 ? override_key(a->source, a->login) : NULL;
+	if (k != NULL && strmap_get(m->by_override, k, &v)) {
 		free(k);
 		o = &m->ovr[v];
 		r->override_line = o->line;
@@ -642,16 +730,24 @@ matcher_match(struct matcher *m, const struct match_account *a,
 	if (v)
 		goto unlinked;
 
-	/* 4. normalized e-mail */
-	for (i = 0; i < ad.n; i++)
-		keys[i] = matcher_normalize_email(m, ad.v[i]);
-	v = try_keys(m, m->by_norm, keys, ad.n, MATCH_NORMALIZED_EMAIL, r);
-	for (i = 0; i < ad.n; i++)
-		free(keys[i]);
-	if (v)
-		goto unlinked;
+	/*
+	 * 4. normalized e-mail. Without alias domains the keys and the map
+	 * would be rule 3's again, which found nobody: skipped.
+	 */
+	if (m->ncorp > 0) {
+		for (i = 0; i < ad.n; i++)
+			keys[i] = matcher_normalize_email(m, ad.v[i]);
+		v = try_keys(m, m->by_norm, keys, ad.n,
+		    MATCH_NORMALIZED_EMAIL, r);
+		for (i = 0; i < ad.n; i++)
+			free(keys[i]);
+		if (v)
+			goto unlinked;
+	}
 
 	/* 5. login = local part of the person's address, when allowed */
+	if (a->match_login && !m->local_built)
+		build_local(m);
 	if (a->match_login && (k = key_lower(a->login)) != NULL) {
 		v = try_keys(m, m->by_local, &k, 1, MATCH_LOGIN, r);
 		free(k);
