@@ -66,4 +66,31 @@ check "snapshots --format json on an empty database" sh -c "test $rc -eq 0 && gr
 "$R" -d "$T/r.db" -c "$T/r.conf" pull nosuch >/dev/null 2>"$T/err"; rc=$?
 check "pull of an unknown source: exit 1" sh -c "test $rc -eq 1 && grep -q \"no source 'nosuch'\" '$T/err'"
 
+for c in findings snapshots sources reconcile offboard "import hr" pull; do
+	# shellcheck disable=SC2086
+	"$R" -d "$T/typo.db" -c "$T/r.conf" $c >/dev/null 2>"$T/err"; rc=$?
+	check "$c on a missing database: exit 2, says init" sh -c "test $rc -eq 2 &&
+	    grep -qF \"rollcall: no database at '$T/typo.db' (run \\\`rollcall init\\\` first)\" '$T/err'"
+	check "$c on a missing database: no file left behind" test ! -e "$T/typo.db"
+done
+
+for c in findings snapshots sources offboard "import hr" "review open" pull; do
+	# shellcheck disable=SC2086
+	"$R" -d "$T/r.db" -c "$T/r.conf" $c --x >/dev/null 2>"$T/err"; rc=$?
+	check "$c --x: exit 1, rollcall: $c: unrecognized option" sh -c "test $rc -eq 1 &&
+	    head -n 1 '$T/err' | grep -qxF \"rollcall: $c: unrecognized option '--x'\""
+done
+"$R" -d "$T/r.db" findings --kind >/dev/null 2>"$T/err"
+check "findings --kind without a value says so" grep -qxF \
+    "rollcall: findings: option '--kind' requires an argument" "$T/err"
+"$R" -d "$T/r.db" findings --all=1 >/dev/null 2>"$T/err"
+check "findings --all=1 says it takes no value" grep -qxF \
+    "rollcall: findings: option '--all' doesn't allow an argument" "$T/err"
+"$R" -d "$T/r.db" findings -z >/dev/null 2>"$T/err"
+check "findings -z: invalid option" grep -qxF \
+    "rollcall: findings: invalid option -- 'z'" "$T/err"
+"$R" --frob >/dev/null 2>"$T/err"
+check "rollcall --frob: unrecognized option" grep -qxF \
+    "rollcall: unrecognized option '--frob'" "$T/err"
+
 [ $fails -eq 0 ]

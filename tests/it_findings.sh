@@ -42,6 +42,7 @@ db=$tmp/rc.db
 rc_() { "$ROLLCALL" -d "$db" -c "$data/rollcall.conf" --as-of 2026-12-01 "$@"; }
 
 # rollcall creates the schema; the data goes in with the shell
+rc_ init >/dev/null 2>&1 || { notok "init"; exit 1; }
 check "reconcile on an empty database" 0 rc_ reconcile
 sqlite3 "$db" <"$data/small.sql" || { notok "load small.sql"; exit 1; }
 

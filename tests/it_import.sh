@@ -34,6 +34,7 @@ file = hr.csv
 date_format = %m/%d/%Y
 id_column = Associate ID
 CONF
+run init
 
 run import hr; rc=$?
 check "import hr with [hr] file exits 0" test $rc -eq 0
