@@ -64,10 +64,25 @@ static const struct command commands[] = {	/* sorted by name */
  * getopt's own messages are off (opterr = 0) so that a bad option reads
  * "rollcall: findings: unrecognized option '--x'" like every other error.
  * Every command ends a '?' from getopt_long in usage_exit(), which says
- * what was wrong: getopt sets optopt only on an error, so a value other
- * than the OPTOPT_NONE we put there means getopt failed at argv[optind - 1].
+ * what was wrong. glibc copies its internal optopt out after every call
+ * and changes that only on an error, so arm_optopt() makes it a value no
+ * real error gives (by one deliberate error); any other value then means
+ * the last getopt failed, at argv[optind - 1].
  */
-#define OPTOPT_NONE (-1)
+#define OPTOPT_NONE 0x01
+
+static void
+arm_optopt(void)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	char a0[] = "rollcall", a1[] = "-\x01", *av[] = { a0, a1, NULL };
+
+	optind = 0;
+	while (getopt_long(2, av, "", none, NULL) != -1)
+		;
+	optind = 0;
+	optopt = OPTOPT_NONE;
+}
 
 static char cur_name[64];	/* the command, for messages; "": main */
 static int cur_argc;
@@ -201,7 +216,7 @@ main(int argc, char **argv)
 	}
 	date_today(ctx.as_of);
 	opterr = 0;
-	optopt = OPTOPT_NONE;
+	arm_optopt();
 	cur_argc = argc;
 	cur_argv = argv;
 	while ((ch = getopt_long(argc, argv, "+d:c:qh", opts, NULL)) != -1) {
@@ -241,8 +256,7 @@ main(int argc, char **argv)
 		error("unknown command '%s' (see rollcall --help)", argv[0]);
 		return RC_USAGE;
 	}
-	optind = 0;		/* glibc: 0 re-initializes getopt */
-	optopt = OPTOPT_NONE;
+	arm_optopt();		/* optind = 0: glibc re-initializes getopt */
 	cur_argc = argc;
 	cur_argv = argv;
 	snprintf(cur_name, sizeof(cur_name), "%s", cmd->name);

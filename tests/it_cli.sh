@@ -63,6 +63,14 @@ check "... and left as it was" grep -q '^not a database' "$T/junk.db"
 "$R" -d "$T/r.db" -c "$T/r.conf" snapshots --format json >"$T/out" 2>"$T/err"; rc=$?
 check "snapshots --format json on an empty database" sh -c "test $rc -eq 0 && grep -q '\"snapshots\": \[\]' '$T/out'"
 
+"$R" -d "$T/r.db" -c "$T/nosuch.conf" pull >/dev/null 2>"$T/err"; rc=$?
+check "pull -c with no such file: exit 1, says so" sh -c "test $rc -eq 1 &&
+    grep -q 'nosuch.conf' '$T/err'"
+(cd "$T" && mkdir noconf && cd noconf && "$R" -d "$T/r.db" pull) \
+    >/dev/null 2>"$T/err"; rc=$?
+check "pull without a config file says it does not exist" sh -c "test $rc -eq 1 &&
+    grep -qxF \"rollcall: pull: config file 'rollcall.conf' does not exist (run \\\`rollcall init\\\` for a sample, or give one with -c)\" '$T/err'"
+
 "$R" -d "$T/r.db" -c "$T/r.conf" pull nosuch >/dev/null 2>"$T/err"; rc=$?
 check "pull of an unknown source: exit 1" sh -c "test $rc -eq 1 && grep -q \"no source 'nosuch'\" '$T/err'"
 
