@@ -25,7 +25,7 @@ static const char *const hr_keys[] = {
 	"hire_date_column", "termination_date_column", "manager_id_column",
 	"manager_email_column", "department_column", "title_column",
 	"job_code_column", "worker_type_column", "terminated_statuses",
-	"leave_statuses", NULL,
+	"leave_statuses", "active_statuses", NULL,
 };
 
 static const char *const policy_keys[] = {
