@@ -60,6 +60,28 @@ printf 'not a database, just text\n' >"$T/junk.db"
 check "a file that is not a database: exit 2, named" sh -c "test $rc -eq 2 && grep -q junk.db '$T/err'"
 check "... and left as it was" grep -q '^not a database' "$T/junk.db"
 
+# An unwritable database or folder is named. root writes anywhere, so
+# as root the check runs as nobody (if setpriv is there).
+AS=
+if [ "$(id -u)" -eq 0 ]; then
+	command -v setpriv >/dev/null 2>&1 &&
+	    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+	mkdir "$T/ro" && cp "$T/r.db" "$T/ro/r.db" && chmod 755 "$T"
+	chmod 444 "$T/ro/r.db" && chmod 755 "$T/ro"
+	$AS "$R" -d "$T/ro/r.db" snapshots >/dev/null 2>"$T/err"; rc=$?
+	check "read-only database: exit 2, file named" sh -c "test $rc -eq 2 &&
+	    grep -qx \"rollcall: database '$T/ro/r.db' is not writable: Permission denied\" '$T/err'"
+	chmod 666 "$T/ro/r.db"
+	$AS "$R" -d "$T/ro/r.db" snapshots >/dev/null 2>"$T/err"; rc=$?
+	check "unwritable folder: exit 2, database and folder named" sh -c "test $rc -eq 2 &&
+	    grep -qF \"rollcall: database '$T/ro/r.db': cannot write in its folder '$T/ro'\" '$T/err'"
+	chmod 700 "$T"
+else
+	echo "skip - read-only database: running as root without setpriv"
+fi
+
 "$R" -d "$T/r.db" -c "$T/r.conf" snapshots --format json >"$T/out" 2>"$T/err"; rc=$?
 check "snapshots --format json on an empty database" sh -c "test $rc -eq 0 && grep -q '\"snapshots\": \[\]' '$T/out'"
 
