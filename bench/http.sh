@@ -173,6 +173,7 @@ token_env = BENCH_TOKEN
 page_size = $PAGE
 parts = users
 CONF
+build/rollcall -q -d "$T/r.db" -c "$T/rollcall.conf" init || exit 2
 t0=$(date +%s.%N)
 BENCH_TOKEN=bench-not-a-secret /usr/bin/time -f '%M' -o "$T/rss" \
     build/rollcall -q -d "$T/r.db" -c "$T/rollcall.conf" pull bench || exit 2

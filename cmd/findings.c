@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "rollcall/cmd.h"
+#include "rollcall/config.h"
 #include "rollcall/csv.h"
 #include "rollcall/reconcile.h"
 #include "rollcall/store.h"
@@ -306,6 +308,33 @@ summary(const struct listing *ls)
 		note("%ld suppressed by exceptions", ls->suppressed);
 }
 
+/*
+ * --source names an account source: configured, or pulled or imported
+ * into the database. A typo must not read as "no findings" and exit 0.
+ */
+static int
+source_known(struct ctx *ctx, struct store *st, const char *name)
+{
+	const struct config *cfg = ctx_config(ctx);
+	sqlite3_stmt *q;
+	size_t i;
+	int known = 0;
+
+	if (source_name_reserved(name))
+		return 0;
+	for (i = 0; i < cfg->nsrc; i++)
+		if (strcasecmp(cfg->src[i].name, name) == 0)
+			return 1;
+	q = store_prepare(st, "SELECT 1 FROM snapshots WHERE source = ?1"
+	    " COLLATE NOCASE LIMIT 1", NULL);
+	if (q == NULL)
+		return 1;	/* not ours to fail on; the query will */
+	store_bind_text(q, 1, name);
+	known = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return known;
+}
+
 /* Once: which sources over_privileged could not check, and why. */
 static void
 note_unchecked(struct store *st)
@@ -396,6 +425,18 @@ cmd_findings(int argc, char **argv, struct ctx *ctx)
 		usage_exit(findings_usage, 0);
 
 	st = ctx_store(ctx);
+	if (source != NULL && source_name_reserved(source)) {
+		error("findings: --source: '%s' is not an account source (it"
+		    " names the `rollcall import %s` file)", source, source);
+		return RC_USAGE;
+	}
+	if (source != NULL && !source_known(ctx, st, source)) {
+		error("findings: --source: unknown source '%s' (not in %s and"
+		    " never pulled or imported; see rollcall sources)", source,
+		    ctx_config(ctx)->path ? ctx_config(ctx)->path :
+		    ctx->config_path);
+		return RC_USAGE;
+	}
 	if ((id = reconcile_ensure(st, ctx_config(ctx), ctx->as_of, NULL,
 	    &err)) < 0) {
 		error("cannot reconcile: %s", err.msg);

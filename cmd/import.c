@@ -170,6 +170,16 @@ import_accounts_verb(struct ctx *ctx, int argc, char **argv)
 
 	if (argc - i != 2)
 		usage_exit(accounts_usage, 0);
+	if (str_empty(argv[i]) || strspn(argv[i], " \t") == strlen(argv[i])) {
+		error("import accounts: SOURCE must not be empty");
+		usage_exit(accounts_usage, 0);
+	}
+	/* The other imports' snapshots go by these names. */
+	if (source_name_reserved(argv[i])) {
+		error("import accounts: '%s' is reserved for `rollcall import"
+		    " %s`; give the source another name", argv[i], argv[i]);
+		return RC_USAGE;
+	}
 	cfg = ctx_config(ctx);
 	if ((src = config_source(cfg, argv[i])) == NULL) {
 		memset(&adhoc, 0, sizeof(adhoc));

@@ -1,8 +1,10 @@
 /* main.c: global options and the command table, nothing else. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rollcall/audit.h"
@@ -60,9 +62,68 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "verify", cmd_verify },
 };
 
+/*
+ * getopt's own messages are off (opterr = 0) so that a bad option reads
+ * "rollcall: findings: unrecognized option '--x'" like every other error.
+ * Every command ends a '?' from getopt_long in usage_exit(), which says
+ * what was wrong. glibc copies its internal optopt out after every call
+ * and changes that only on an error, so arm_optopt() makes it a value no
+ * real error gives (by one deliberate error); any other value then means
+ * the last getopt failed, at argv[optind - 1].
+ */
+#define OPTOPT_NONE 0x01
+
+static void
+arm_optopt(void)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	char a0[] = "rollcall", a1[] = "-\x01", *av[] = { a0, a1, NULL };
+
+	optind = 0;
+	while (getopt_long(2, av, "", none, NULL) != -1)
+		;
+	optind = 0;
+	optopt = OPTOPT_NONE;
+}
+
+static char cur_name[64];	/* the command, for messages; "": main */
+static int cur_argc;
+static char **cur_argv;
+
+static void
+option_complaint(void)
+{
+	const char *arg, *eq;
+	char where[80] = "";
+
+	if (optopt == OPTOPT_NONE || cur_argv == NULL || optind < 1 ||
+	    optind > cur_argc)
+		return;
+	arg = cur_argv[optind - 1];
+	if (*cur_name)
+		snprintf(where, sizeof(where), "%s: ", cur_name);
+	if (strncmp(arg, "--", 2) == 0) {
+		eq = strchr(arg, '=');
+		if (optopt == 0)
+			error("%sunrecognized option '%.*s'", where,
+			    (int)(eq ? eq - arg : (long)strlen(arg)), arg);
+		else if (eq)
+			error("%soption '%.*s' doesn't allow an argument", where,
+			    (int)(eq - arg), arg);
+		else
+			error("%soption '%s' requires an argument", where, arg);
+	} else if (optopt > 0 && optopt < 128)
+		error("%sinvalid option -- '%c'", where, optopt);
+	else
+		error("%sinvalid option '%s'", where, arg);
+	optopt = OPTOPT_NONE;
+}
+
 void
 usage_exit(const char *text, int help)
 {
+	if (!help)
+		option_complaint();
 	fputs(text, help ? stdout : stderr);
 	exit(help ? RC_OK : RC_USAGE);
 }
@@ -81,12 +142,26 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Only `init` creates the database; set in main() from the command. */
+static int may_create_db;
+
 struct store *
 ctx_store(struct ctx *ctx)
 {
 	struct errbuf err = { "" };
+	struct stat sb;
 
-	if (ctx->st == NULL && (ctx->st = store_open(ctx->db_path, &err)) == NULL)
+	if (ctx->st != NULL)
+		return ctx->st;
+	/*
+	 * A typo in -d must not quietly make an empty database that then
+	 * reports "no findings" and exits 0.
+	 */
+	if (!may_create_db && strcmp(ctx->db_path, ":memory:") != 0 &&
+	    stat(ctx->db_path, &sb) < 0 && errno == ENOENT)
+		die(RC_FAILURE, "no database at '%s' (run `rollcall init`"
+		    " first)", ctx->db_path);
+	if ((ctx->st = store_open(ctx->db_path, &err)) == NULL)
 		die(RC_FAILURE, "%s", err.msg);
 	return ctx->st;
 }
@@ -254,6 +329,10 @@ main(int argc, char **argv)
 		ctx.config_given = 1;
 	}
 	date_today(ctx.as_of);
+	opterr = 0;
+	arm_optopt();
+	cur_argc = argc;
+	cur_argv = argv;
 	while ((ch = getopt_long(argc, argv, "+d:c:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -291,9 +370,22 @@ main(int argc, char **argv)
 		error("unknown command '%s' (see rollcall --help)", argv[0]);
 		return RC_USAGE;
 	}
-	optind = 0;		/* glibc: 0 re-initializes getopt */
+	arm_optopt();		/* optind = 0: glibc re-initializes getopt */
 	audit_start(&ctx, argc, argv);
 	on_exit(audit_on_exit, NULL);
+	cur_argc = argc;
+	cur_argv = argv;
+	snprintf(cur_name, sizeof(cur_name), "%s", cmd->name);
+	/* import and review hand argv + 1 to their verb, which parses it */
+	if ((strcmp(cmd->name, "import") == 0 ||
+	    strcmp(cmd->name, "review") == 0) && argc > 1 &&
+	    argv[1][0] != '-') {
+		cur_argc = argc - 1;
+		cur_argv = argv + 1;
+		snprintf(cur_name, sizeof(cur_name), "%s %s", cmd->name,
+		    argv[1]);
+	}
+	may_create_db = cmd->fn == cmd_init;
 	rc = cmd->fn(argc, argv, &ctx);
 	audit_finish(rc);
 	store_close(ctx.st);

@@ -55,6 +55,12 @@ cmd_pull(int argc, char **argv, struct ctx *ctx)
 			    cfg->path ? cfg->path : ctx->config_path);
 			return RC_USAGE;
 		}
+	if (cfg->path == NULL) {
+		error("pull: config file '%s' does not exist (run `rollcall"
+		    " init` for a sample, or give one with -c)",
+		    ctx->config_path);
+		return RC_USAGE;
+	}
 	if (optind == argc && cfg->nsrc == 0) {
 		error("pull: no sources configured in %s",
 		    cfg->path ? cfg->path : ctx->config_path);

@@ -3,7 +3,9 @@
  * `rollcall sources` (each source's current snapshot and last attempt).
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -37,6 +39,67 @@ parse_format(const char *s, const char *usage)
 	usage_exit(usage, 0);
 }
 
+/*
+ * A table sized to its data: names of any length stay aligned. Cells are
+ * copied (the statement's text dies at the next step); right-aligned
+ * columns hold numbers. The last column is not padded.
+ */
+#define TMAXCOL 10
+
+struct table {
+	size_t	 ncols;
+	const char *right;	/* "R" at i: column i right-aligned */
+	size_t	 w[TMAXCOL];
+	char	**cell;		/* rows * ncols */
+	int64_t	*tag;		/* per row, for the caller (snapshot id) */
+	size_t	 nrows;
+};
+
+static void
+table_add(struct table *t, const char *const *cells, int64_t tag)
+{
+	size_t i, n;
+
+	t->cell = xrealloc(t->cell, (t->nrows + 1) * t->ncols *
+	    sizeof(*t->cell));
+	t->tag = xrealloc(t->tag, (t->nrows + 1) * sizeof(*t->tag));
+	for (i = 0; i < t->ncols; i++) {
+		t->cell[t->nrows * t->ncols + i] = xstrdup(cells[i] ?
+		    cells[i] : "");
+		if ((n = strlen(cells[i] ? cells[i] : "")) > t->w[i])
+			t->w[i] = n;
+	}
+	t->tag[t->nrows++] = tag;
+}
+
+static void
+table_print_row(const struct table *t, size_t r)
+{
+	const char *c;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		c = t->cell[r * t->ncols + i];
+		if (i + 1 == t->ncols)
+			printf("%s\n", c);
+		else if (t->right[i] == 'R')
+			printf("%*s  ", (int)t->w[i], c);
+		else
+			printf("%-*s  ", (int)t->w[i], c);
+	}
+}
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	free(t->tag);
+}
+
 static json_t *
 jstr(const char *s)
 {
@@ -54,6 +117,25 @@ print_json(json_t *root, const char *key, json_t *rows)
 	return 0;
 }
 
+/* Configured, or with a snapshot (hr, matrix... included). */
+static int
+source_known(struct ctx *ctx, const char *name)
+{
+	sqlite3_stmt *q;
+	int known;
+
+	if (config_source(ctx_config(ctx), name) != NULL)
+		return 1;
+	q = store_prepare(ctx_store(ctx), "SELECT 1 FROM snapshots"
+	    " WHERE source = ?1 LIMIT 1", NULL);
+	if (q == NULL)
+		return 1;	/* the listing's query reports the error */
+	store_bind_text(q, 1, name);
+	known = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return known;
+}
+
 int
 cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 {
@@ -63,10 +145,16 @@ cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const head[] = {
+		"ID", "SOURCE", "KIND", "STATUS", "STARTED", "RECORDS",
+		"GROUPS", "GRANTS", "ORIGIN / ERROR",
+	};
+	struct table tab = { 9, "R____RRR_", { 0 }, NULL, NULL, 0 };
 	const char *source = NULL;
 	struct errbuf err = { "" };
 	sqlite3_stmt *s;
 	json_t *rows = json_array(), *row;
+	size_t i;
 	int ch, fmt = FMT_TABLE, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -84,6 +172,14 @@ cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 	}
 	if (optind != argc)
 		usage_exit(snapshots_usage, 0);
+	if (source != NULL && !source_known(ctx, source)) {
+		json_decref(rows);
+		error("snapshots: --source: unknown source '%s' (not in %s and"
+		    " never pulled or imported; see rollcall sources)", source,
+		    ctx_config(ctx)->path ? ctx_config(ctx)->path :
+		    ctx->config_path);
+		return RC_USAGE;
+	}
 	s = store_prepare(ctx_store(ctx), "SELECT id, source, kind, status,"
 	    " started_at, finished_at, n_records, n_entitlements, n_grants,"
 	    " origin, sha256, error FROM snapshots"
@@ -94,20 +190,27 @@ cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 		return RC_FAILURE;
 	}
 	store_bind_text(s, 1, source);
-	if (fmt == FMT_TABLE)
-		printf("%-5s %-16s %-10s %-7s %-20s %8s %7s %8s  %s\n", "ID",
-		    "SOURCE", "KIND", "STATUS", "STARTED", "RECORDS", "GROUPS",
-		    "GRANTS", "ORIGIN / ERROR");
+	table_add(&tab, head, 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (fmt == FMT_TABLE) {
-			printf("%-5lld %-16s %-10s %-7s %-20s %8lld %7lld %8lld"
-			    "  %s\n", sqlite3_column_int64(s, 0),
-			    store_col(s, 1), store_col(s, 2), store_col(s, 3),
-			    store_col(s, 4), sqlite3_column_int64(s, 6),
-			    sqlite3_column_int64(s, 7),
-			    sqlite3_column_int64(s, 8),
-			    store_col(s, 11) ? store_col(s, 11) :
-			    store_col(s, 9) ? store_col(s, 9) : "");
+			const char *cells[9];
+			char num[4][24];
+
+			for (i = 0; i < 4; i++)
+				snprintf(num[i], sizeof(num[i]), "%" PRId64,
+				    (int64_t)sqlite3_column_int64(s,
+				    i == 0 ? 0 : (int)i + 5));
+			cells[0] = num[0];
+			cells[1] = store_col(s, 1);
+			cells[2] = store_col(s, 2);
+			cells[3] = store_col(s, 3);
+			cells[4] = store_col(s, 4);
+			cells[5] = num[1];
+			cells[6] = num[2];
+			cells[7] = num[3];
+			cells[8] = store_col(s, 11) ? store_col(s, 11) :
+			    store_col(s, 9);
+			table_add(&tab, cells, 0);
 			continue;
 		}
 		row = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o,"
@@ -128,13 +231,18 @@ cmd_snapshots(int argc, char **argv, struct ctx *ctx)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		json_decref(rows);
+		table_free(&tab);
 		error("snapshots: %s", store_errmsg(ctx_store(ctx)));
 		return RC_FAILURE;
 	}
 	if (fmt == FMT_JSON)
 		print_json(json_object(), "snapshots", rows);
-	else
+	else {
 		json_decref(rows);
+		for (i = 0; i < tab.nrows; i++)
+			table_print_row(&tab, i);
+	}
+	table_free(&tab);
 	return RC_OK;
 }
 
@@ -183,6 +291,11 @@ cmd_sources(int argc, char **argv, struct ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const head[] = {
+		"SOURCE", "TYPE", "SNAPSHOT", "PULLED", "RECORDS", "GROUPS",
+		"GRANTS", "NOTES", "LAST ATTEMPT",
+	};
+	struct table tab = { 9, "__R_RRRR_", { 0 }, NULL, NULL, 0 };
 	struct errbuf err = { "" };
 	struct config *cfg;
 	sqlite3_stmt *s;
@@ -215,27 +328,33 @@ cmd_sources(int argc, char **argv, struct ctx *ctx)
 	sqlite3_bind_text(s, 1, names_json, -1, SQLITE_TRANSIENT);
 	free(names_json);
 	rows = json_array();
-	if (fmt == FMT_TABLE)
-		printf("%-16s %-10s %8s %-20s %8s %7s %8s %6s  %s\n", "SOURCE",
-		    "TYPE", "SNAPSHOT", "PULLED", "RECORDS", "GROUPS", "GRANTS",
-		    "NOTES", "LAST ATTEMPT");
+	table_add(&tab, head, -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *last = store_col(s, 8);
 
 		if (fmt == FMT_TABLE) {
-			printf("%-16s %-10s %8s %-20s %8lld %7lld %8lld %6lld"
-			    "  %s%s%s\n", store_col(s, 0),
-			    store_col(s, 1) ? store_col(s, 1) : "",
-			    store_col(s, 2) ? store_col(s, 2) : "-",
-			    store_col(s, 3) ? store_col(s, 3) : "never",
-			    sqlite3_column_int64(s, 4),
-			    sqlite3_column_int64(s, 5),
-			    sqlite3_column_int64(s, 6),
-			    sqlite3_column_int64(s, 7), last ? last : "none",
+			const char *cells[9];
+			char num[4][24], *attempt;
+
+			for (i = 0; i < 4; i++)
+				snprintf(num[i], sizeof(num[i]), "%" PRId64,
+				    (int64_t)sqlite3_column_int64(s,
+				    (int)i + 4));
+			attempt = xasprintf("%s%s%s", last ? last : "none",
 			    store_col(s, 10) ? ": " : "",
 			    store_col(s, 10) ? store_col(s, 10) : "");
-			if (sqlite3_column_int64(s, 7) > 0)
-				print_notes(ctx, sqlite3_column_int64(s, 2));
+			cells[0] = store_col(s, 0);
+			cells[1] = store_col(s, 1);
+			cells[2] = store_col(s, 2) ? store_col(s, 2) : "-";
+			cells[3] = store_col(s, 3) ? store_col(s, 3) : "never";
+			cells[4] = num[0];
+			cells[5] = num[1];
+			cells[6] = num[2];
+			cells[7] = num[3];
+			cells[8] = attempt;
+			table_add(&tab, cells, sqlite3_column_int64(s, 7) > 0 ?
+			    sqlite3_column_int64(s, 2) : -1);
+			free(attempt);
 			continue;
 		}
 		row = json_pack("{s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:o}",
@@ -256,12 +375,20 @@ cmd_sources(int argc, char **argv, struct ctx *ctx)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		json_decref(rows);
+		table_free(&tab);
 		error("sources: %s", store_errmsg(ctx_store(ctx)));
 		return RC_FAILURE;
 	}
 	if (fmt == FMT_JSON)
 		print_json(json_object(), "sources", rows);
-	else
+	else {
 		json_decref(rows);
+		for (i = 0; i < tab.nrows; i++) {
+			table_print_row(&tab, i);
+			if (tab.tag[i] >= 0)	/* a snapshot with notes */
+				print_notes(ctx, tab.tag[i]);
+		}
+	}
+	table_free(&tab);
 	return RC_OK;
 }

@@ -15,6 +15,7 @@
  * dates through date.h and resolves the file through config.h: a file
  * source has no protocol library of its own.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,17 @@ static const char *const acol_names[A_N] = {
 
 enum phase { P_ROW, P_ISSUE, P_ENTS };
 
+/*
+ * Keys seen so far, with the line of their row: a login or id given twice
+ * is caught here, where the file and both lines are known (the core only
+ * sees "account 'x' twice"). Open addressing; cap a power of two.
+ */
+struct seen {
+	char	**key;
+	long	*line;
+	size_t	 cap, n;
+};
+
 struct csvc {
 	struct csv csv;
 	char	*path;
@@ -52,11 +64,98 @@ struct csvc {
 	size_t	 nents, ient;
 	int	 member_next;	/* entitlement sent, its member is next */
 	enum phase phase;
+	struct seen ids, logins;	/* logins in lower case */
 };
 
 static const char *const csvc_keys[] = {
 	"file", "delimiter", "date_format", NULL,
 };
+
+static uint64_t
+seen_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* 0 and key added; or the line where key was seen first. */
+static long
+seen_add(struct seen *t, const char *key, long line)
+{
+	size_t i, mask;
+	struct seen old;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		old = *t;
+		t->cap = old.cap ? old.cap * 2 : 1024;
+		t->key = xcalloc(t->cap, sizeof(*t->key));
+		t->line = xcalloc(t->cap, sizeof(*t->line));
+		t->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.key[i]) {
+				seen_add(t, old.key[i], old.line[i]);
+				free(old.key[i]);
+			}
+		free(old.key);
+		free(old.line);
+	}
+	mask = t->cap - 1;
+	for (i = seen_hash(key) & mask; t->key[i]; i = (i + 1) & mask)
+		if (strcmp(t->key[i], key) == 0)
+			return t->line[i];
+	t->key[i] = xstrdup(key);
+	t->line[i] = line;
+	t->n++;
+	return 0;
+}
+
+static void
+seen_free(struct seen *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->key[i]);
+	free(t->key);
+	free(t->line);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * The same account twice: by id when the file has ids, and by login
+ * whatever its case (logins are matched without case downstream).
+ */
+static int
+check_unique(struct csvc *p, struct errbuf *err)
+{
+	const struct csv_field *f;
+	char *low;
+	long first;
+
+	if (p->v[A_ID] && (first = seen_add(&p->ids, p->v[A_ID],
+	    p->csv.record_line)) > 0) {
+		f = &p->csv.f[p->col[A_ID]];
+		err_set(err, "%s:%ld:%ld: id '%s' appears twice (first on line"
+		    " %ld)", p->path, f->line, f->col, p->v[A_ID], first);
+		return -1;
+	}
+	if (p->v[A_LOGIN] == NULL)
+		return 0;
+	low = str_lower(p->v[A_LOGIN]);
+	first = seen_add(&p->logins, low, p->csv.record_line);
+	free(low);
+	if (first > 0) {
+		f = &p->csv.f[p->col[A_LOGIN]];
+		err_set(err, "%s:%ld:%ld: login '%s' appears twice (first on"
+		    " line %ld; logins are compared without case)", p->path,
+		    f->line, f->col, p->v[A_LOGIN], first);
+		return -1;
+	}
+	return 0;
+}
 
 static void
 row_free(struct csvc *p)
@@ -340,6 +439,8 @@ read_row(struct csvc *p, struct errbuf *err)
 		    f->col);
 		return -1;
 	}
+	if (check_unique(p, err) < 0)
+		return -1;
 	set_status(p);
 	if (set_mfa(p, err) < 0 ||
 	    set_date(p, A_LAST_LOGIN, &p->last_login, err) < 0 ||
@@ -442,6 +543,8 @@ csvc_close(struct connector *c)
 		return;
 	row_free(p);
 	csv_close(&p->csv);
+	seen_free(&p->ids);
+	seen_free(&p->logins);
 	free(p->path);
 	free(p);
 	c->priv = NULL;

@@ -5,14 +5,18 @@
  * error can name file:line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
+#include "rollcall/csv.h"
 
 static const char *const hr_keys[] = {
 	"file", "date_format", "alias_domains", "delimiter",
@@ -21,7 +25,7 @@ static const char *const hr_keys[] = {
 	"hire_date_column", "termination_date_column", "manager_id_column",
 	"manager_email_column", "department_column", "title_column",
 	"job_code_column", "worker_type_column", "terminated_statuses",
-	"leave_statuses", NULL,
+	"leave_statuses", "active_statuses", NULL,
 };
 
 static const char *const policy_keys[] = {
@@ -107,16 +111,41 @@ kv_free(struct kvlist *l)
 	l->n = 0;
 }
 
+static int fail(struct parse *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static int
-fail(struct parse *p, int line, const char *fmt, const char *a, const char *b)
+fail(struct parse *p, int line, const char *fmt, ...)
 {
 	char msg[768];
+	va_list ap;
 
 	if (p->failed)
 		return 0;
-	snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	err_set(p->err, "%s:%d: %s", p->cfg->path, line, msg);
 	p->failed = 1;
+	return 0;
+}
+
+/*
+ * The snapshot names of the other imports: a source called "hr" would
+ * replace the HR roster's current snapshot with its accounts.
+ */
+static const char *const reserved_names[] = {
+	"hr", "matrix", "sod", "overrides", "exceptions", NULL,
+};
+
+int
+source_name_reserved(const char *name)
+{
+	const char *const *r;
+
+	for (r = reserved_names; *r; r++)
+		if (strcasecmp(name, *r) == 0)
+			return 1;
 	return 0;
 }
 
@@ -138,10 +167,15 @@ source_section_name(const char *section)
 	return xstrndup(q + 1, n - 2);
 }
 
+/* BIND_PASSWORD too: a secret is refused whatever the case of its key. */
 static int
 secret_inline(const char *key)
 {
-	return in_list(secret_names, key);
+	char *low = str_lower(key);
+	int hit = in_list(secret_names, low);
+
+	free(low);
+	return hit;
 }
 
 static int
@@ -160,13 +194,28 @@ on_section(struct parse *p, const char *section)
 		p->cur = &p->cfg->policy;
 		return 1;
 	}
-	if ((name = source_section_name(section)) == NULL)
-		return fail(p, p->section_line, "unknown section [%s] (expected [hr],"
-		    " [policy] or [source \"NAME\"])", section, NULL);
+	if ((name = source_section_name(section)) == NULL) {
+		if (strcmp(section, "source \"\"") == 0)
+			return fail(p, p->section_line, "[source \"\"]: a source"
+			    " needs a name");
+		return fail(p, p->section_line, "unknown section [%s] (expected"
+		    " [hr], [policy] or [source \"NAME\"])", section);
+	}
+	if (str_empty(str_trim(name)) || source_name_reserved(name)) {
+		if (*name)
+			fail(p, p->section_line, "[source \"%s\"]: '%s' is"
+			    " reserved for `rollcall import %s`; give the"
+			    " source another name", name, name, name);
+		else
+			fail(p, p->section_line, "[%s]: a source needs a"
+			    " name", section);
+		free(name);
+		return 0;
+	}
 	for (i = 0; i < p->cfg->nsrc; i++)
 		if (strcmp(p->cfg->src[i].name, name) == 0) {
 			fail(p, p->section_line, "source \"%s\" is defined twice",
-			    name, NULL);
+			    name);
 			free(name);
 			return 0;
 		}
@@ -189,7 +238,7 @@ on_value(void *user, const char *section, const char *key, const char *value)
 	if (p->failed)
 		return 0;
 	if (*section == '\0')
-		return fail(p, p->line, "'%s' outside any section", key, NULL);
+		return fail(p, p->line, "'%s' outside any section", key);
 	if (strcmp(p->last_section, section) != 0 || (p->cur == NULL &&
 	    p->cur_src == NULL)) {
 		snprintf(p->last_section, sizeof(p->last_section), "%s", section);
@@ -200,10 +249,15 @@ on_value(void *user, const char *section, const char *key, const char *value)
 	if (kv_get(l, key) != NULL)
 		return fail(p, p->line, "'%s' is set twice in [%s]", key,
 		    section);
-	if (secret_inline(key))
-		return fail(p, p->line, "'%s' must not be written in the config:"
+	if (secret_inline(key)) {
+		char *low = str_lower(key);
+
+		fail(p, p->line, "'%s' must not be written in the config:"
 		    " give the name of an environment variable (%s_env) or a"
-		    " file (%s_file)", key, key);
+		    " file (%s_file)", key, low, low);
+		free(low);
+		return 0;
+	}
 	kv_push(l, key, value, p->line);
 	if (p->cur_src && strcmp(key, "type") == 0)
 		p->cur_src->type = xstrdup(value);
@@ -256,6 +310,13 @@ check_keys(struct parse *p, const struct kvlist *l, const char *const *a,
 	return 1;
 }
 
+static int	check_urls(struct parse *, const struct source_cfg *,
+		    const char *);
+static int	check_delimiter(struct parse *, const struct kvlist *,
+		    const char *);
+static int	check_date_format(struct parse *, const struct kvlist *,
+		    const char *);
+
 static int
 check_source(struct parse *p, struct source_cfg *s)
 {
@@ -265,7 +326,7 @@ check_source(struct parse *p, struct source_cfg *s)
 
 	snprintf(what, sizeof(what), "[source \"%s\"]", s->name);
 	if (s->type == NULL || *s->type == '\0')
-		return fail(p, s->line, "%s has no 'type'", what, NULL);
+		return fail(p, s->line, "%s has no 'type'", what);
 	if ((ops = connector_find(s->type)) == NULL) {
 		for (t = connector_types(); *t; t++) {
 			if (*known)
@@ -276,7 +337,145 @@ check_source(struct parse *p, struct source_cfg *s)
 		return fail(p, kv_line(&s->kv, "type"), "unknown source type"
 		    " '%s' (this rollcall knows: %s)", s->type, known);
 	}
-	return check_keys(p, &s->kv, common_keys, ops->keys, what);
+	if (!check_keys(p, &s->kv, common_keys, ops->keys, what) ||
+	    !check_urls(p, s, what))
+		return 0;
+	if (in_list(ops->keys, "delimiter") && !check_delimiter(p, &s->kv,
+	    what))
+		return 0;
+	if (in_list(ops->keys, "date_format") && !check_date_format(p,
+	    &s->kv, what))
+		return 0;
+	return 1;
+}
+
+/*
+ * A date_format: auto, or %Y, %m and %d once each between separators
+ * ("%d.%m.%Y"). Checked here so that a typo is a config error at load,
+ * not a failed import later. 1 when fine.
+ */
+static int
+check_date_format(struct parse *p, const struct kvlist *l, const char *what)
+{
+	const char *v = kv_get(l, "date_format"), *f;
+	int y = 0, m = 0, d = 0;
+
+	if (v == NULL || *v == '\0' || strcasecmp(v, "auto") == 0)
+		return 1;
+	for (f = v; *f; f++) {
+		if (*f == '%') {
+			f++;
+			if (*f == 'Y')
+				y++;
+			else if (*f == 'm')
+				m++;
+			else if (*f == 'd')
+				d++;
+			else
+				return fail(p, kv_line(l, "date_format"),
+				    "%s date_format '%s': only %%Y, %%m and %%d"
+				    " are understood (got '%%%.1s')", what, v,
+				    f);
+			continue;
+		}
+		if ((*f >= '0' && *f <= '9') || ((*f | 0x20) >= 'a' &&
+		    (*f | 0x20) <= 'z') || (unsigned char)*f < 0x20)
+			return fail(p, kv_line(l, "date_format"), "%s"
+			    " date_format '%s': between %%Y, %%m and %%d only"
+			    " separators such as / . - or a space", what, v);
+	}
+	if (y != 1 || m != 1 || d != 1)
+		return fail(p, kv_line(l, "date_format"), "%s date_format '%s'"
+		    " needs each of %%Y, %%m and %%d once (or auto)", what, v);
+	return 1;
+}
+
+static int
+check_delimiter(struct parse *p, const struct kvlist *l, const char *what)
+{
+	struct errbuf derr = { "" };
+	int delim;
+
+	if (csv_delimiter(kv_get(l, "delimiter"), &delim, &derr) < 0)
+		return fail(p, kv_line(l, "delimiter"), "%s %s", what,
+		    derr.msg);
+	return 1;
+}
+
+static int
+url_has_scheme(const char *url, const char *const *schemes)
+{
+	for (; *schemes; schemes++)
+		if (strncasecmp(url, *schemes, strlen(*schemes)) == 0 &&
+		    url[strlen(*schemes)] != '\0')
+			return 1;
+	return 0;
+}
+
+/* The url of a source, checked by its kind: directory or HTTP API. */
+static int
+check_urls(struct parse *p, const struct source_cfg *s, const char *what)
+{
+	static const char *const ldap_types[] = { "ldap", "ad", NULL };
+	static const char *const http_types[] = {
+		"scim", "okta", "github", "google", "slack", "entra", NULL,
+	};
+	static const char *const ldap_schemes[] = {
+		"ldap://", "ldaps://", "ldapi://", NULL,
+	};
+	static const char *const http_schemes[] = {
+		"http://", "https://", NULL,
+	};
+	static const char *const http_url_keys[] = { "url", "token_url", NULL };
+	const char *const *k;
+	const char *v;
+
+	if (in_list(ldap_types, s->type)) {
+		v = kv_get(&s->kv, "url");
+		if (v == NULL || *v == '\0')
+			return fail(p, v ? kv_line(&s->kv, "url") : s->line,
+			    "%s has no 'url' (ldap://HOST or ldaps://HOST)",
+			    what);
+		if (!url_has_scheme(v, ldap_schemes))
+			return fail(p, kv_line(&s->kv, "url"), "%s url '%s'"
+			    " must start with ldap:// or ldaps://", what, v);
+	}
+	if (in_list(http_types, s->type))
+		for (k = http_url_keys; *k; k++) {
+			v = kv_get(&s->kv, *k);
+			if (v != NULL && *v != '\0' &&
+			    !url_has_scheme(v, http_schemes))
+				return fail(p, kv_line(&s->kv, *k), "%s %s '%s'"
+				    " must start with https:// (or http://)",
+				    what, *k, v);
+		}
+	return 1;
+}
+
+/*
+ * A config is text: a NUL byte or other control characters mean a binary
+ * or UTF-16 file, which inih would read as a few truncated lines.
+ */
+static int
+check_text(struct parse *p)
+{
+	int ch, line = 1;
+
+	while ((ch = getc(p->fp)) != EOF) {
+		if (ch == '\n')
+			line++;
+		else if (ch == 0)
+			return fail(p, line, "NUL byte: not a text file (is it"
+			    " UTF-16? save it as UTF-8)");
+		else if ((ch < 0x20 && ch != '\t' && ch != '\r' &&
+		    ch != '\f') || ch == 0x7f)
+			return fail(p, line, "control character 0x%02X: not a"
+			    " text file", ch);
+	}
+	if (ferror(p->fp))
+		return fail(p, line, "cannot read: %s", strerror(errno));
+	rewind(p->fp);
+	return 1;
 }
 
 static int
@@ -336,16 +535,20 @@ config_load(const char *path, int must_exist, struct errbuf *err)
 		return NULL;
 	}
 	cfg->path = xstrdup(path);
-	rc = ini_parse_stream(read_line, &p, on_value, &p);
+	rc = check_text(&p) ? ini_parse_stream(read_line, &p, on_value, &p) :
+	    0;
 	fclose(p.fp);
 	if (rc != 0 && !p.failed)
-		fail(&p, rc > 0 ? rc : 0, "cannot parse this line%s%s",
-		    " (expected 'key = value', '[section]' or a ; comment)",
-		    NULL);
+		fail(&p, rc > 0 ? rc : 0, "cannot parse this line (expected"
+		    " 'key = value', '[section]' or a ; comment)");
 	if (!p.failed)
 		check_keys(&p, &cfg->hr, hr_keys, NULL, "[hr]");
 	if (!p.failed)
 		check_keys(&p, &cfg->policy, policy_keys, NULL, "[policy]");
+	if (!p.failed)
+		check_delimiter(&p, &cfg->hr, "[hr]");
+	if (!p.failed)
+		check_date_format(&p, &cfg->hr, "[hr]");
 	for (i = 0; !p.failed && i < cfg->nsrc; i++)
 		check_source(&p, &cfg->src[i]);
 	if (!p.failed)
@@ -476,6 +679,7 @@ source_secret(const struct source_cfg *s, const char *base, char **out,
 	char key[128], line[4096];
 	const char *v;
 	char *path;
+	struct stat sb;
 	FILE *fp;
 	size_t n;
 
@@ -502,6 +706,19 @@ source_secret(const struct source_cfg *s, const char *base, char **out,
 		free(path);
 		return -1;
 	}
+	/* A secret anyone on the machine can read is no secret: refuse it. */
+	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & S_IROTH)) {
+		err_set(err, "source '%s': %s '%s' is readable by others"
+		    " (mode %04o): chmod 600 '%s'", s->name, key, path,
+		    (unsigned)(sb.st_mode & 07777), path);
+		fclose(fp);
+		free(path);
+		return -1;
+	}
+	if (sb.st_mode & S_IRGRP)
+		warning("source '%s': %s '%s' is readable by its group (mode"
+		    " %04o): chmod 600 '%s'", s->name, key, path,
+		    (unsigned)(sb.st_mode & 07777), path);
 	if (fgets(line, sizeof(line), fp) == NULL)
 		line[0] = '\0';
 	fclose(fp);

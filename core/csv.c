@@ -149,6 +149,7 @@ utf8_lead(struct csv *c, int b)
 {
 	c->u8lo = 0x80;
 	c->u8hi = 0xbf;
+	c->u8lead = (unsigned char)b;
 	if (b >= 0xc2 && b <= 0xdf)
 		c->u8need = 1;
 	else if (b >= 0xe0 && b <= 0xef) {
@@ -174,8 +175,16 @@ tok_utf8(struct csv *c, int b, struct errbuf *err)
 	char what[96];
 
 	if (c->u8need > 0) {
-		if (b < c->u8lo || b > c->u8hi)
-			goto bad;
+		/*
+		 * Windows-1252 "é" (0xE9) looks like the start of a 3-byte
+		 * sequence; the byte to name is that one, where it stands
+		 * (continuation bytes do not move the column).
+		 */
+		if (b < c->u8lo || b > c->u8hi) {
+			snprintf(what, sizeof(what), "invalid UTF-8 (byte 0x%02X):"
+			    " save the file as UTF-8", c->u8lead);
+			return bad_at(c, c->tok_line, c->tok_col - 1, err, what);
+		}
 		c->u8need--;
 		c->u8lo = 0x80;
 		c->u8hi = 0xbf;

@@ -115,8 +115,18 @@ static const struct colspec cols[C_N] = {
 };
 
 static const char *const terminated_builtin =
-    "terminated,terminate,inactive,separated,termed,withdrawn,deceased,"
-    "retired,former,resigned,dismissed";
+    "terminated,terminate,term,termed,laid off,contract ended,ended,"
+    "resigned,dismissed,deceased,retired,left,separated,inactive,"
+    "withdrawn,former";
+/*
+ * Words that mean employed. Anything in none of the three lists counts
+ * as active (a roster must not make people terminated by guessing) but
+ * is reported, so that "Garden Leave" or "Exited" gets configured.
+ */
+static const char *const active_builtin =
+    "active,employed,current,working,hired,new hire,rehire,rehired,"
+    "onboarding,pending start,regular,permanent,full time,full-time,"
+    "part time,part-time,probation,probationary,temporary,seasonal,intern";
 static const char *const leave_builtin =
     "leave,on leave,leave of absence,loa,parental leave,medical leave,"
     "maternity leave,paternity leave,sabbatical,furlough,furloughed";
@@ -142,6 +152,9 @@ struct hr {
 	size_t	 n;
 	long	 skipped;
 	struct import_errors errs;
+	/* date_format auto: where a slash date only fits D/M, or M/D */
+	long	 dm_line, dm_col, md_line, md_col;
+	char	*dm_value, *md_value;
 };
 
 /* Lower case, letters, digits and '#' only: "Work Email " = "work_email". */
@@ -204,6 +217,57 @@ no_column(struct hr *h, const char *what, struct errbuf *err)
 	return -1;
 }
 
+/* Two header cells with the same name: which one holds the data? */
+static int
+duplicate_header(struct hr *h, struct errbuf *err)
+{
+	size_t i, j;
+	char *a, *b;
+	int dup;
+
+	for (i = 0; i < h->csv.nf; i++) {
+		a = norm(h->csv.f[i].s);
+		for (j = i + 1, dup = 0; *a && !dup && j < h->csv.nf; j++) {
+			b = norm(h->csv.f[j].s);
+			dup = strcmp(a, b) == 0;
+			free(b);
+		}
+		free(a);
+		if (dup) {
+			err_set(err, "%s:1:%ld: column '%s' appears twice (also"
+			    " column %ld): rename one", h->path,
+			    h->csv.f[j - 1].col, h->csv.f[j - 1].s,
+			    h->csv.f[i].col);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The columns that decide who is terminated, and who is who, must not be
+ * guessed between two candidates ("Employment Status" and "Status").
+ */
+static int
+ambiguous_column(struct hr *h, int i, struct errbuf *err)
+{
+	const char *const *n;
+	int k, other = -1;
+
+	if (i != C_ID && i != C_EMAIL && i != C_STATUS && i != C_TERM)
+		return 0;
+	for (n = cols[i].names; *n && other < 0; n++)
+		if ((k = header_find(&h->csv, *n)) >= 0 && k != h->col[i])
+			other = k;
+	if (other < 0)
+		return 0;
+	err_set(err, "%s:1: both '%s' and '%s' could be the %s column: set"
+	    " %s in [hr]", h->path, h->csv.f[h->col[i]].s, h->csv.f[other].s,
+	    i == C_ID ? "employee id" : i == C_EMAIL ? "e-mail" :
+	    i == C_STATUS ? "status" : "termination date", cols[i].key);
+	return -1;
+}
+
 static int
 find_columns(struct hr *h, struct errbuf *err)
 {
@@ -211,6 +275,8 @@ find_columns(struct hr *h, struct errbuf *err)
 	char *want, what[256];
 	int i;
 
+	if (duplicate_header(h, err) < 0)
+		return -1;
 	for (i = 0; i < C_N; i++) {
 		h->col[i] = -1;
 		if ((over = config_hr(h->cfg, cols[i].key)) != NULL &&
@@ -227,6 +293,8 @@ find_columns(struct hr *h, struct errbuf *err)
 		}
 		for (n = cols[i].names; *n && h->col[i] < 0; n++)
 			h->col[i] = header_find(&h->csv, *n);
+		if (h->col[i] >= 0 && ambiguous_column(h, i, err) < 0)
+			return -1;
 	}
 	if (h->col[C_ID] < 0)
 		return no_column(h, "no employee id column", err);
@@ -269,6 +337,20 @@ status_class(const struct config *cfg, const char *status)
 	if (status_in(status, leave ? leave : leave_builtin))
 		return "leave";
 	return "active";
+}
+
+/* A status none of the lists knows (it was counted as active). */
+static int
+status_unknown(const struct config *cfg, const char *status)
+{
+	const char *term = config_hr(cfg, "terminated_statuses");
+	const char *leave = config_hr(cfg, "leave_statuses");
+	const char *active = config_hr(cfg, "active_statuses");
+
+	return status != NULL && !status_in(status, term ? term :
+	    terminated_builtin) && !status_in(status, leave ? leave :
+	    leave_builtin) && !status_in(status, active_builtin) &&
+	    !(active && status_in(status, active));
 }
 
 static char *
@@ -355,6 +437,40 @@ row_empty(const struct csv *c)
 	return empty;
 }
 
+/*
+ * date_format auto reads 13/06/2026 as D/M and 06/13/2026 as M/D, each
+ * on its own. One file has one convention: seeing both means some dates
+ * were read the wrong way round, so note where each first shows.
+ */
+static void
+slash_convention(struct hr *h, const struct csv_field *f, const char *v)
+{
+	const char *s = v;
+	long a = 0, b = 0;
+	int na = 0, nb = 0;
+
+	if (h->date_format && *h->date_format && strcmp(h->date_format,
+	    "auto") != 0)
+		return;
+	for (; *s >= '0' && *s <= '9'; s++, na++)
+		a = a * 10 + (*s - '0');
+	if (*s++ != '/' || na == 0 || na > 2)
+		return;
+	for (; *s >= '0' && *s <= '9'; s++, nb++)
+		b = b * 10 + (*s - '0');
+	if (*s != '/' || nb == 0 || nb > 2)
+		return;
+	if (a > 12 && b <= 12 && h->dm_line == 0) {
+		h->dm_line = f->line;
+		h->dm_col = f->col;
+		h->dm_value = xstrdup(v);
+	} else if (b > 12 && a <= 12 && h->md_line == 0) {
+		h->md_line = f->line;
+		h->md_col = f->col;
+		h->md_value = xstrdup(v);
+	}
+}
+
 static int
 parse_date(struct hr *h, struct person *p, int i)
 {
@@ -368,6 +484,7 @@ parse_date(struct hr *h, struct person *p, int i)
 		row_error(h, f, "%s: %s", h->hname[i], err.msg);
 		return -1;
 	}
+	slash_convention(h, f, p->v[i]);
 	free(p->v[i]);
 	p->v[i] = xstrdup(iso);
 	return 0;
@@ -421,6 +538,12 @@ read_row(struct hr *h)
 		if (cols[i].kind == V_DATE && h->col[i] >= 0 &&
 		    parse_date(h, &p, i) < 0)
 			bad = 1;
+	if (!bad && p.v[C_HIRE] && p.v[C_TERM] &&
+	    strcmp(p.v[C_TERM], p.v[C_HIRE]) < 0) {
+		row_error(h, &c->f[h->col[C_TERM]], "termination date %s is"
+		    " before the hire date %s", p.v[C_TERM], p.v[C_HIRE]);
+		bad = 1;
+	}
 	if (bad) {
 		person_free(&p);
 		return;
@@ -456,6 +579,37 @@ by_id_hire_line(const void *a, const void *b)
 	return p->line < q->line ? -1 : p->line > q->line;
 }
 
+static int
+same_value(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Two rows of one person with the same hire date (or none): the latest
+ * hire cannot pick one, and the line order is no rule. When they differ
+ * that is an error; a row repeated as it is does no harm.
+ */
+static void
+same_hire_check(struct hr *h, const struct person *a, const struct person *b)
+{
+	int i;
+
+	if (!same_value(a->v[C_HIRE], b->v[C_HIRE]))
+		return;
+	for (i = 0; i < C_N; i++)
+		if (!same_value(a->v[i], b->v[i]))
+			break;
+	if (i == C_N)
+		return;
+	import_error(&h->errs, "%s:%ld: employee '%s' has two rows with %s%s"
+	    " (lines %ld and %ld) that disagree on %s: keep one, or give the"
+	    " current one the later hire date", h->path, b->line, a->v[C_ID],
+	    a->v[C_HIRE] ? "the same hire date " : "no hire date",
+	    a->v[C_HIRE] ? a->v[C_HIRE] : "", a->line, b->line,
+	    h->hname[i] ? h->hname[i] : cols[i].key);
+}
+
 /* A rehired person is the row with the latest hire date, wherever it is. */
 static void
 mark_rehires(struct hr *h)
@@ -468,6 +622,7 @@ mark_rehires(struct hr *h)
 	qsort(ix, h->n, sizeof(*ix), by_id_hire_line);
 	for (i = 0; i + 1 < h->n; i++)
 		if (strcmp(h->p[ix[i]].v[C_ID], h->p[ix[i + 1]].v[C_ID]) == 0) {
+			same_hire_check(h, &h->p[ix[i]], &h->p[ix[i + 1]]);
 			h->p[ix[i]].skip = 1;
 			h->skipped++;
 		}
@@ -521,6 +676,34 @@ hr_delimiter(const struct config *cfg, int *delim, struct errbuf *err)
 	return 0;
 }
 
+/* One warning per status word no list knows, with how many rows. */
+static void
+warn_unknown_statuses(struct hr *h)
+{
+	struct { const char *word; long n; } *u = NULL;
+	size_t nu = 0, i, k;
+
+	for (i = 0; i < h->n; i++) {
+		if (!status_unknown(h->cfg, h->p[i].v[C_STATUS]))
+			continue;
+		for (k = 0; k < nu && strcasecmp(u[k].word,
+		    h->p[i].v[C_STATUS]) != 0; k++)
+			;
+		if (k == nu) {
+			u = xrealloc(u, (nu + 1) * sizeof(*u));
+			u[nu].word = h->p[i].v[C_STATUS];
+			u[nu++].n = 0;
+		}
+		u[k].n++;
+	}
+	for (k = 0; k < nu; k++)
+		warning("%s: status '%s' (%ld row%s) is not a known word and"
+		    " counts as active: add it to terminated_statuses,"
+		    " leave_statuses or active_statuses in [hr]", h->path,
+		    u[k].word, u[k].n, u[k].n == 1 ? "" : "s");
+	free(u);
+}
+
 /* Read and check the whole file into h; -1 with err on any error. */
 static int
 hr_read(struct hr *h, struct errbuf *err)
@@ -545,6 +728,14 @@ hr_read(struct hr *h, struct errbuf *err)
 		read_row(h);
 	if (rc < 0)
 		import_error(&h->errs, "%s", cerr.msg);
+	if (h->dm_line && h->md_line)
+		import_error(&h->errs, "%s: dates in both day/month and"
+		    " month/day order: '%s' (line %ld, column %ld) is D/M,"
+		    " '%s' (line %ld, column %ld) is M/D; set date_format in"
+		    " [hr] (%%d/%%m/%%Y or %%m/%%d/%%Y)", h->path, h->dm_value,
+		    h->dm_line, h->dm_col, h->md_value, h->md_line, h->md_col);
+	if (h->errs.n == 0 && h->n > 0)
+		mark_rehires(h);
 	if (import_errors_done(&h->errs, err) < 0)
 		return -1;
 	if (h->n == 0) {
@@ -552,7 +743,11 @@ hr_read(struct hr *h, struct errbuf *err)
 		    " roster would make every account an orphan)", h->path);
 		return -1;
 	}
-	mark_rehires(h);
+	if (h->col[C_STATUS] < 0 && h->col[C_TERM] < 0)
+		warning("%s: no status and no termination date column: nobody"
+		    " can be found terminated (set status_column or"
+		    " termination_date_column in [hr])", h->path);
+	warn_unknown_statuses(h);
 	if (h->col[C_MANAGER] < 0 && h->col[C_MANAGER_EMAIL] >= 0)
 		resolve_managers(h);
 	return 0;
@@ -636,5 +831,7 @@ import_hr(struct store *st, const struct config *cfg, const char *path,
 	free(h.p);
 	for (i = 0; i < C_N; i++)
 		free(h.hname[i]);
+	free(h.dm_value);
+	free(h.md_value);
 	return ret;
 }

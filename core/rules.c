@@ -32,6 +32,9 @@ struct table {
 	const char *sql;		/* (snapshot_id, line, out...) */
 	/* in[i]: trimmed value of cols[i] or NULL; fills out; 0 or -1 */
 	int	(*row)(struct rules *, char **in, char **out);
+	/* after all rows: checks across rows (may be NULL) */
+	void	(*across)(struct rules *);
+	int	 empty_ok;		/* a header alone is a valid file */
 };
 
 struct rule_row {
@@ -137,6 +140,56 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * fnmatch() takes an unbalanced '[' as a plain character, so "[a-" would
+ * quietly match nothing: a rule that never applies. 0, or the 0-based
+ * offset of the '[' that is never closed.
+ */
+static long
+glob_bad_bracket(const char *p)
+{
+	const char *s = p, *open;
+
+	while (*s) {
+		if (*s == '\\' && s[1]) {
+			s += 2;
+			continue;
+		}
+		if (*s != '[') {
+			s++;
+			continue;
+		}
+		open = s++;
+		if (*s == '!' || *s == '^')
+			s++;
+		if (*s == ']')		/* a leading ']' is literal */
+			s++;
+		while (*s && *s != ']')
+			s++;
+		if (*s != ']')
+			return (long)(open - p) + 1;
+		s++;
+	}
+	return 0;
+}
+
+/* A glob in column i, checked; 0 or -1 (error at the '['). */
+static int
+glob_ok(struct rules *r, char **in, int i)
+{
+	const struct csv_field *f;
+	long at;
+
+	if (in[i] == NULL || (at = glob_bad_bracket(in[i])) == 0)
+		return 0;
+	f = &r->csv.f[r->col[i]];
+	import_error(&r->errs, "%s:%ld:%ld: %s '%s': '[' is never closed"
+	    " (write [[] for a literal '[')", r->path, f->line, f->col +
+	    (long)(strstr(f->s, in[i]) ? strstr(f->s, in[i]) - f->s : 0) +
+	    at - 1, r->t->cols[i], in[i]);
+	return -1;
+}
+
 /* "", "*": any. */
 static char *
 glob_or_any(const char *s)
@@ -164,6 +217,10 @@ matrix_row(struct rules *r, char **in, char **out)
 
 	bad |= need(r, in, 3);
 	bad |= need(r, in, 4);
+	bad |= glob_ok(r, in, 0);
+	bad |= glob_ok(r, in, 1);
+	bad |= glob_ok(r, in, 2);
+	bad |= glob_ok(r, in, 4);
 	if ((priv = yes_no(in[5])) < 0)
 		bad |= rerr(r, 5, "privileged must be yes or no (got '%s')",
 		    in[5]);
@@ -196,6 +253,11 @@ sod_side(struct rules *r, char **in, int i, char **src, char **ent)
 		free(b);
 		return rerr(r, i, "'%s' must be source:entitlement", in[i]);
 	}
+	if (glob_bad_bracket(a) || glob_bad_bracket(b)) {
+		free(a);
+		free(b);
+		return glob_ok(r, in, i);
+	}
 	*src = a;
 	*ent = b;
 	return 0;
@@ -211,6 +273,10 @@ sod_row(struct rules *r, char **in, char **out)
 	bad |= sod_side(r, in, 1, &out[2], &out[3]);
 	if (bad)
 		return -1;
+	/* Anyone holding the entitlement would "hold both sides". */
+	if (strcasecmp(out[0], out[2]) == 0 && strcasecmp(out[1], out[3]) == 0)
+		return rerr(r, 1, "right side '%s' is the same as the left"
+		    " side (a rule needs two different entitlements)", in[1]);
 	out[4] = dup_or_null(in[2]);
 	return 0;
 }
@@ -284,15 +350,109 @@ exceptions_row(struct rules *r, char **in, char **out)
 	return 0;
 }
 
+/* A stored value as the file has it: privileged is yes or no there. */
+static const char *
+shown(const struct rules *r, int k, const char *v)
+{
+	if (strcmp(r->t->cols[k], "privileged") == 0)
+		return v && strcmp(v, "1") == 0 ? "yes" : "no";
+	return v ? v : "";
+}
+
+static struct rules *cmp_rules;
+static const int *cmp_key;	/* out indices, -1 terminated */
+
+static int
+cmp_nocase(const char *a, const char *b)
+{
+	return strcasecmp(a ? a : "*", b ? b : "*");
+}
+
+static int
+by_key_line(const void *a, const void *b)
+{
+	const struct rule_row *p = &cmp_rules->rows[*(const size_t *)a];
+	const struct rule_row *q = &cmp_rules->rows[*(const size_t *)b];
+	const int *k;
+	int c;
+
+	for (k = cmp_key; *k >= 0; k++)
+		if ((c = cmp_nocase(p->v[*k], q->v[*k])) != 0)
+			return c;
+	return p->line < q->line ? -1 : p->line > q->line;
+}
+
+/*
+ * Rows equal on key (case-insensitively, empty = *) that differ on
+ * the `differ` out indices: report each pair, naming both lines.
+ */
+static void
+conflicts(struct rules *r, const int *key, const int *differ,
+    const char *what)
+{
+	size_t *ix, i;
+	const struct rule_row *a, *b;
+	const int *k;
+	int same;
+
+	if (r->n < 2)
+		return;
+	ix = xcalloc(r->n, sizeof(*ix));
+	for (i = 0; i < r->n; i++)
+		ix[i] = i;
+	cmp_rules = r;
+	cmp_key = key;
+	qsort(ix, r->n, sizeof(*ix), by_key_line);
+	for (i = 0; i + 1 < r->n; i++) {
+		a = &r->rows[ix[i]];
+		b = &r->rows[ix[i + 1]];
+		for (same = 1, k = key; same && *k >= 0; k++)
+			same = cmp_nocase(a->v[*k], b->v[*k]) == 0;
+		if (!same)
+			continue;
+		for (k = differ; *k >= 0; k++)
+			if (cmp_nocase(a->v[*k], b->v[*k]) != 0) {
+				import_error(&r->errs, "%s:%ld: %s as on line %ld"
+				    " but a different %s ('%s' here, '%s' there)",
+				    r->path, b->line, what, a->line,
+				    r->t->cols[*k], shown(r, *k, b->v[*k]),
+				    shown(r, *k, a->v[*k]));
+				break;
+			}
+	}
+	free(ix);
+}
+
+/* A rule listed twice, once privileged and once not: which is meant? */
+static void
+matrix_across(struct rules *r)
+{
+	static const int key[] = { 0, 1, 2, 3, 4, -1 };
+	static const int differ[] = { 5, -1 };
+
+	conflicts(r, key, differ, "same department, title, job_code, source"
+	    " and entitlement");
+}
+
+/* One account, two people: which link is the override? */
+static void
+overrides_across(struct rules *r)
+{
+	static const int key[] = { 0, 1, -1 };
+	static const int differ[] = { 2, 3, -1 };
+
+	conflicts(r, key, differ, "same source and login");
+}
+
 static const struct table matrix_table = {
 	"matrix",
 	{ "department", "title", "job_code", "source", "entitlement",
 	    "privileged", NULL },
-	(1u << 3) | (1u << 4), 6,
+	0x3f, 6,		/* a missing column would widen every rule */
 	"INSERT INTO matrix_rules (snapshot_id, line, department, title,"
 	" job_code, source, entitlement, privileged)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	matrix_row,
+	matrix_row, matrix_across, 0,
 };
 
 static const struct table sod_table = {
@@ -302,7 +462,7 @@ static const struct table sod_table = {
 	"INSERT INTO sod_rules (snapshot_id, line, left_source,"
 	" left_entitlement, right_source, right_entitlement, reason)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?)",
-	sod_row,
+	sod_row, NULL, 1,
 };
 
 static const struct table overrides_table = {
@@ -311,7 +471,7 @@ static const struct table overrides_table = {
 	(1u << 0) | (1u << 1) | (1u << 2), 6,
 	"INSERT INTO overrides (snapshot_id, line, source, login, person_id,"
 	" kind, owner, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	overrides_row,
+	overrides_row, overrides_across, 1,
 };
 
 static const struct table exceptions_table = {
@@ -322,15 +482,31 @@ static const struct table exceptions_table = {
 	"INSERT INTO exceptions (snapshot_id, line, kind, source, login,"
 	" entitlement, reason, approved_by, expires)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	exceptions_row,
+	exceptions_row, NULL, 1,
 };
+
+/* Free-text columns admins keep beside the rules; never read. */
+static int
+is_comment_column(const char *h)
+{
+	static const char *const names[] = {
+		"note", "notes", "comment", "comments", NULL,
+	};
+	const char *const *n;
+
+	for (n = names; *n; n++)
+		if (strcasecmp(h, *n) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 find_cols(struct rules *r, struct errbuf *err)
 {
 	const char *names[2] = { NULL, NULL };
-	char expected[256] = "";
-	int i;
+	char expected[256] = "", missing[256] = "", *h;
+	size_t k;
+	int i, nmiss;
 
 	for (i = 0; r->t->cols[i]; i++) {
 		names[0] = r->t->cols[i];
@@ -338,12 +514,40 @@ find_cols(struct rules *r, struct errbuf *err)
 		snprintf(expected + strlen(expected), sizeof(expected) -
 		    strlen(expected), "%s%s", i ? "," : "", r->t->cols[i]);
 	}
-	for (i = 0; r->t->cols[i]; i++)
-		if (r->col[i] < 0 && (r->t->required & (1u << i))) {
-			err_set(err, "%s:1: missing column '%s' (expected %s)",
-			    r->path, r->t->cols[i], expected);
-			return -1;
+	/*
+	 * A column we do not know is a typo ("dept") whose values would be
+	 * dropped without a word; one given twice leaves us to pick.
+	 */
+	for (k = 0; k < r->csv.nf; k++) {
+		h = str_trim(xstrdup(r->csv.f[k].s));
+		if (is_comment_column(h)) {
+			free(h);
+			continue;
 		}
+		for (i = 0; r->t->cols[i] && strcasecmp(h,
+		    r->t->cols[i]) != 0; i++)
+			;
+		if (r->t->cols[i] == NULL)
+			err_set(err, "%s:1:%ld: unknown column '%s' (expected"
+			    " %s)", r->path, r->csv.f[k].col, h, expected);
+		else if (r->col[i] != (int)k)
+			err_set(err, "%s:1:%ld: column '%s' appears twice"
+			    " (also column %ld)", r->path, r->csv.f[k].col, h,
+			    r->csv.f[r->col[i]].col);
+		free(h);
+		if (r->t->cols[i] == NULL || r->col[i] != (int)k)
+			return -1;
+	}
+	for (i = 0, nmiss = 0; r->t->cols[i]; i++)
+		if (r->col[i] < 0 && (r->t->required & (1u << i)))
+			snprintf(missing + strlen(missing), sizeof(missing) -
+			    strlen(missing), "%s'%s'", nmiss++ ? ", " : "",
+			    r->t->cols[i]);
+	if (nmiss > 0) {
+		err_set(err, "%s:1: missing column%s %s (expected %s)",
+		    r->path, nmiss > 1 ? "s" : "", missing, expected);
+		return -1;
+	}
 	r->ncols = r->csv.nf;
 	return 0;
 }
@@ -418,6 +622,14 @@ rules_read(struct rules *r, struct errbuf *err)
 		read_rule_row(r);
 	if (rc < 0)
 		import_error(&r->errs, "%s", cerr.msg);
+	if (r->errs.n == 0 && r->t->across)
+		r->t->across(r);
+	if (r->errs.n == 0 && r->n == 0 && !r->t->empty_ok) {
+		err_set(err, "%s: no rules after the header line (an empty %s"
+		    " would make every grant over-privileged)", r->path,
+		    r->t->name);
+		return -1;
+	}
 	return import_errors_done(&r->errs, err);
 }
 

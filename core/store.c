@@ -391,13 +391,60 @@ create_private(const char *path, struct errbuf *err)
 	return 0;
 }
 
+/*
+ * Every command writes (snapshots, reconciles, the audit log), and in WAL
+ * mode even a reader writes the -shm file: say which file cannot be
+ * written, up front, instead of SQLite's "attempt to write a readonly
+ * database" from somewhere later.
+ */
+static int
+check_writable(const char *path, struct errbuf *err)
+{
+	static const char *const side[] = { "-wal", "-shm" };
+	char *dir, *slash, *f;
+	size_t i;
+	int ret = 0, nside = 0;
+
+	if (access(path, W_OK) < 0 && errno != ENOENT) {
+		err_set(err, "database '%s' is not writable: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; ret == 0 && i < ARRAY_SIZE(side); i++) {
+		f = xasprintf("%s%s", path, side[i]);
+		if (access(f, F_OK) == 0) {
+			nside++;
+			if (access(f, W_OK) < 0)
+				ret = -1, err_set(err, "database '%s': its file"
+				    " '%s' is not writable: %s", path, f,
+				    strerror(errno));
+		}
+		free(f);
+	}
+	/* with both there, SQLite needs no new file in the folder */
+	if (ret < 0 || nside == 2)
+		return ret;
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir] = '\0';	/* "/x.db": "/" */
+	if (access(slash ? dir : ".", W_OK) < 0) {
+		err_set(err, "database '%s': cannot write in its folder '%s'"
+		    " (SQLite keeps its -wal and -shm files there): %s", path,
+		    slash ? dir : ".", strerror(errno));
+		ret = -1;
+	}
+	free(dir);
+	return ret;
+}
+
 struct store *
 store_open(const char *path, struct errbuf *err)
 {
 	struct store *st;
 	int v, memory = strcmp(path, ":memory:") == 0;
 
-	if (!memory && create_private(path, err) < 0)
+	if (!memory && (check_writable(path, err) < 0 ||
+	    create_private(path, err) < 0))
 		return NULL;
 	st = xcalloc(1, sizeof(*st));
 	if (sqlite3_open_v2(path, &st->db,
@@ -420,10 +467,16 @@ store_open(const char *path, struct errbuf *err)
 		    store_schema_version());
 		goto fail;
 	}
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		err_set(err, "database '%s' is read-only", path);
+		goto fail;
+	}
 	if ((!memory && store_exec(st, "PRAGMA journal_mode = WAL", err) < 0) ||
 	    store_exec(st, "PRAGMA foreign_keys = ON", err) < 0 ||
-	    store_exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
+	    store_exec(st, "PRAGMA synchronous = NORMAL", err) < 0) {
+		err_prefix(err, "database '%s'", path);
 		goto fail;
+	}
 	if (store_migrate(st, v, err) < 0) {
 		err_prefix(err, "cannot migrate database '%s'", path);
 		goto fail;

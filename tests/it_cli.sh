@@ -60,10 +60,67 @@ printf 'not a database, just text\n' >"$T/junk.db"
 check "a file that is not a database: exit 2, named" sh -c "test $rc -eq 2 && grep -q junk.db '$T/err'"
 check "... and left as it was" grep -q '^not a database' "$T/junk.db"
 
+# An unwritable database or folder is named. root writes anywhere, so
+# as root the check runs as nobody (if setpriv is there).
+AS=
+if [ "$(id -u)" -eq 0 ]; then
+	command -v setpriv >/dev/null 2>&1 &&
+	    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+	mkdir "$T/ro" && cp "$T/r.db" "$T/ro/r.db" && chmod 755 "$T"
+	chmod 444 "$T/ro/r.db" && chmod 755 "$T/ro"
+	$AS "$R" -d "$T/ro/r.db" snapshots >/dev/null 2>"$T/err"; rc=$?
+	check "read-only database: exit 2, file named" sh -c "test $rc -eq 2 &&
+	    grep -qx \"rollcall: database '$T/ro/r.db' is not writable: Permission denied\" '$T/err'"
+	chmod 666 "$T/ro/r.db"
+	$AS "$R" -d "$T/ro/r.db" snapshots >/dev/null 2>"$T/err"; rc=$?
+	check "unwritable folder: exit 2, database and folder named" sh -c "test $rc -eq 2 &&
+	    grep -qF \"rollcall: database '$T/ro/r.db': cannot write in its folder '$T/ro'\" '$T/err'"
+	chmod 700 "$T"
+else
+	echo "skip - read-only database: running as root without setpriv"
+fi
+
 "$R" -d "$T/r.db" -c "$T/r.conf" snapshots --format json >"$T/out" 2>"$T/err"; rc=$?
 check "snapshots --format json on an empty database" sh -c "test $rc -eq 0 && grep -q '\"snapshots\": \[\]' '$T/out'"
 
+"$R" -d "$T/r.db" -c "$T/nosuch.conf" pull >/dev/null 2>"$T/err"; rc=$?
+check "pull -c with no such file: exit 1, says so" sh -c "test $rc -eq 1 &&
+    grep -q 'nosuch.conf' '$T/err'"
+(cd "$T" && mkdir noconf && cd noconf && "$R" -d "$T/r.db" pull) \
+    >/dev/null 2>"$T/err"; rc=$?
+check "pull without a config file says it does not exist" sh -c "test $rc -eq 1 &&
+    grep -qxF \"rollcall: pull: config file 'rollcall.conf' does not exist (run \\\`rollcall init\\\` for a sample, or give one with -c)\" '$T/err'"
+
 "$R" -d "$T/r.db" -c "$T/r.conf" pull nosuch >/dev/null 2>"$T/err"; rc=$?
 check "pull of an unknown source: exit 1" sh -c "test $rc -eq 1 && grep -q \"no source 'nosuch'\" '$T/err'"
+
+for c in findings snapshots sources reconcile offboard "import hr" pull; do
+	# shellcheck disable=SC2086
+	"$R" -d "$T/typo.db" -c "$T/r.conf" $c >/dev/null 2>"$T/err"; rc=$?
+	check "$c on a missing database: exit 2, says init" sh -c "test $rc -eq 2 &&
+	    grep -qF \"rollcall: no database at '$T/typo.db' (run \\\`rollcall init\\\` first)\" '$T/err'"
+	check "$c on a missing database: no file left behind" test ! -e "$T/typo.db"
+done
+
+for c in findings snapshots sources offboard "import hr" "review open" pull; do
+	# shellcheck disable=SC2086
+	"$R" -d "$T/r.db" -c "$T/r.conf" $c --x >/dev/null 2>"$T/err"; rc=$?
+	check "$c --x: exit 1, rollcall: $c: unrecognized option" sh -c "test $rc -eq 1 &&
+	    head -n 1 '$T/err' | grep -qxF \"rollcall: $c: unrecognized option '--x'\""
+done
+"$R" -d "$T/r.db" findings --kind >/dev/null 2>"$T/err"
+check "findings --kind without a value says so" grep -qxF \
+    "rollcall: findings: option '--kind' requires an argument" "$T/err"
+"$R" -d "$T/r.db" findings --all=1 >/dev/null 2>"$T/err"
+check "findings --all=1 says it takes no value" grep -qxF \
+    "rollcall: findings: option '--all' doesn't allow an argument" "$T/err"
+"$R" -d "$T/r.db" findings -z >/dev/null 2>"$T/err"
+check "findings -z: invalid option" grep -qxF \
+    "rollcall: findings: invalid option -- 'z'" "$T/err"
+"$R" --frob >/dev/null 2>"$T/err"
+check "rollcall --frob: unrecognized option" grep -qxF \
+    "rollcall: unrecognized option '--frob'" "$T/err"
 
 [ $fails -eq 0 ]

@@ -48,7 +48,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 TOKEN=tok-entra-7c1e42
-printf '%s\n' "$TOKEN" >"$T/token"
+(umask 077 && printf '%s\n' "$TOKEN" >"$T/token")
 DB=$T/rollcall.db
 CONF=$T/rollcall.conf
 q() { sqlite3 "$DB" "$1"; }

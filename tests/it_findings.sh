@@ -42,6 +42,7 @@ db=$tmp/rc.db
 rc_() { "$ROLLCALL" -d "$db" -c "$data/rollcall.conf" --as-of 2026-12-01 "$@"; }
 
 # rollcall creates the schema; the data goes in with the shell
+rc_ init >/dev/null 2>&1 || { notok "init"; exit 1; }
 check "reconcile on an empty database" 0 rc_ reconcile
 sqlite3 "$db" <"$data/small.sql" || { notok "load small.sql"; exit 1; }
 
@@ -94,7 +95,39 @@ has "table: summary per kind" "3 orphan" "$tmp/err"
 has "table: suppressed counted" "1 suppressed by exceptions" "$tmp/err"
 
 check "bad --kind" 1 rc_ findings --kind nonsense
+has "bad --kind named" "rollcall: --kind: unknown kind 'nonsense'" "$tmp/err"
 check "bad --format" 1 rc_ findings --format xml
+check "bad --severity" 1 rc_ findings --severity severe
+has "bad --severity named" "rollcall: --severity: 'severe' is not low" "$tmp/err"
+check "bad --fail-on" 1 rc_ findings --fail-on severe
+has "bad --fail-on named" "rollcall: --fail-on: 'severe' is not low" "$tmp/err"
+check "--source of an unknown source" 1 rc_ findings --source nosuch
+has "--source: unknown source named" "rollcall: findings: --source: unknown source 'nosuch'" "$tmp/err"
+hasnt "--source: unknown source is not 'no findings'" "no findings" "$tmp/err"
+check "--source hr is not an account source" 1 rc_ findings --source hr
+has "--source hr: says why" "'hr' is not an account source" "$tmp/err"
+check "snapshots --source of an unknown source" 1 rc_ snapshots --source nosuch
+has "snapshots --source: named" "rollcall: snapshots: --source: unknown source 'nosuch'" "$tmp/err"
+check "snapshots --source hr" 0 rc_ snapshots --source hr
+has "snapshots --source hr lists the roster" "hr.csv" "$tmp/out"
+check "findings --all (table)" 0 rc_ findings --all
+has "--all: suppressed counted" "1 suppressed by exceptions" "$tmp/err"
+hasnt "--all: no '(--all shows them)'" "--all shows them" "$tmp/err"
+check "findings without --all" 0 rc_ findings
+has "without --all: says --all shows them" "1 suppressed by exceptions (--all shows them)" "$tmp/err"
+
+# tables sized to the data: a long source name keeps the columns aligned
+sqlite3 "$db" "INSERT INTO snapshots (source, kind, started_at, status, error) VALUES ('a-very-long-source-name-for-alignment', 'csv', '2026-11-30T09:00:00Z', 'failed', 'boom')"
+for c in sources snapshots; do
+	check "$c table" 0 rc_ $c
+	col=$(awk 'NR == 1 { print index($0, "RECORDS") + 7 }' "$tmp/out")
+	if awk -v c="$col" 'NR > 1 && /^ *[^ ]/ && substr($0, c - 1, 1) !~ /[0-9]/ { bad = 1 } END { exit bad }' "$tmp/out"; then
+		ok "$c: RECORDS column aligned under a long name"
+	else
+		notok "$c: RECORDS column not aligned"; sed 's/^/#   /' "$tmp/out"
+	fi
+done
+sqlite3 "$db" "DELETE FROM snapshots WHERE source = 'a-very-long-source-name-for-alignment'"
 
 # staleness: a new snapshot makes findings reconcile again
 n1=$(sqlite3 "$db" "SELECT COUNT(*) FROM reconciles")
@@ -122,6 +155,7 @@ has "offboard table: entitlements" "admin" "$tmp/out"
 check "offboard as of the termination day" 0 rc_ --as-of 2026-11-01 offboard --format json
 has "offboard upcoming on the day" '"upcoming":[{"person_id":"E2","terminates_on":"2026-11-01","days_until":0,"accounts":2}' "$tmp/out"
 
+"$ROLLCALL" -q -d "$tmp/empty.db" -c "$data/rollcall.conf" init
 check "offboard without a roster" 2 "$ROLLCALL" -d "$tmp/empty.db" -c "$data/rollcall.conf" offboard
 
 exit $failed

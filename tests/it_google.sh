@@ -49,7 +49,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 TOKEN=tok-google-5f3a9c
-printf '%s\n' "$TOKEN" >"$T/token"
+(umask 077 && printf '%s\n' "$TOKEN" >"$T/token")
 DB=$T/rollcall.db
 CONF=$T/rollcall.conf
 q() { sqlite3 "$DB" "$1"; }

@@ -34,6 +34,7 @@ file = hr.csv
 date_format = %m/%d/%Y
 id_column = Associate ID
 CONF
+run init
 
 run import hr; rc=$?
 check "import hr with [hr] file exits 0" test $rc -eq 0
@@ -119,6 +120,18 @@ check "bad accounts file names file:line:column" grep -q \
 check "bad accounts file keeps the previous snapshot" test "$(sql "SELECT
     MAX(id) FROM snapshots WHERE source = 'legacy' AND status = 'ok'")" \
     = "$(sql "SELECT MIN(id) FROM snapshots WHERE source = 'legacy'")"
+
+for v in hr matrix sod overrides exceptions HR; do
+	n0=$(sql "SELECT COUNT(*) FROM snapshots")
+	run import accounts $v "$D/inputs/accounts.csv"; rc=$?
+	check "import accounts $v: reserved name, exit 1" sh -c "test $rc -eq 1 &&
+	    grep -qF \"rollcall: import accounts: '$v' is reserved for\" '$T/err'"
+	check "import accounts $v: nothing recorded" test \
+	    "$(sql "SELECT COUNT(*) FROM snapshots")" = "$n0"
+done
+run import accounts '' "$D/inputs/accounts.csv"; rc=$?
+check "import accounts with an empty SOURCE: usage, exit 1" sh -c "test $rc -eq 1 &&
+    grep -qx 'rollcall: import accounts: SOURCE must not be empty' '$T/err'"
 
 run import; rc=$?
 check "import without a kind exits 1" test $rc -eq 1

@@ -76,7 +76,7 @@ pull() {	# pull SOURCE [fail]: exit status in RC
 lines() { tr '\n' ' ' | sed 's/ $//'; }
 
 : >"$T/all"
-"$ROLLCALL" -d "$DB" init >/dev/null 2>&1
+"$ROLLCALL" -d "$DB" -c "$T/init.conf" init >/dev/null 2>&1
 
 # --- case 10: Link paging and a 429 --------------------------------------
 api_start $D/case10/http-transcript.adjusted.json

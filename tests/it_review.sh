@@ -23,7 +23,7 @@ rc() {
 }
 
 # The steps before review open belong to other parts: skip until they land.
-for step in "import hr $D/hr.csv" "import accounts okta $D/okta-accounts.csv" \
+for step in init "import hr $D/hr.csv" "import accounts okta $D/okta-accounts.csv" \
     "reconcile"; do
 	# shellcheck disable=SC2086
 	if ! rc $step >"$tmp/out" 2>"$tmp/err"; then
@@ -74,6 +74,7 @@ rc review open Q4-2026 --out "$tmp/again" >/dev/null 2>"$tmp/err"
 check "the same campaign name again: exit 1" \
     sh -c "[ $? -eq 1 ] && grep -q \"campaign 'Q4-2026' already exists\" '$tmp/err'"
 
+"$ROLLCALL" -q -d "$tmp/empty.db" -c "$D/rollcall.conf" init
 "$ROLLCALL" -d "$tmp/empty.db" -c "$D/rollcall.conf" review open Q1 \
     --out "$tmp/q1" >/dev/null 2>"$tmp/err"
 check "no HR roster: exit 1" \

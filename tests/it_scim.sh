@@ -77,7 +77,7 @@ pull() {	# pull SOURCE: exit status in RC, output in $T/out, $T/err
 users_log() { grep '/Users' "$T/log"; }
 
 : >"$T/all"
-"$ROLLCALL" -d "$DB" init >/dev/null 2>&1
+"$ROLLCALL" -d "$DB" -c "$T/init.conf" init >/dev/null 2>&1
 
 # --- case 09, server A: pages capped at 3 whatever count asks ------------
 api_start $D/case09/server-a-capped.http-transcript.json $D/case09-groups.json

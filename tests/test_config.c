@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rollcall/config.h"
@@ -135,10 +136,11 @@ test_secret_from_env_and_file(void **state)
 	close(fd);
 	setenv("RC_TEST_PW", "from-env", 1);
 	snprintf(text, sizeof(text), "[source \"e\"]\ntype = ldap\n"
-	    "bind_password_env = RC_TEST_PW\n[source \"f\"]\ntype = ldap\n"
+	    "url = ldap://x\nbind_password_env = RC_TEST_PW\n"
+	    "[source \"f\"]\ntype = ldap\nurl = ldap://x\n"
 	    "bind_password_file = %s\n[source \"n\"]\ntype = ldap\n"
-	    "[source \"u\"]\ntype = ldap\nbind_password_env = RC_UNSET_VAR\n",
-	    spath);
+	    "url = ldap://x\n[source \"u\"]\ntype = ldap\nurl = ldap://x\n"
+	    "bind_password_env = RC_UNSET_VAR\n", spath);
 	cfg = load_text(text, &err);
 	assert_non_null(cfg);
 	assert_int_equal(source_secret(config_source(cfg, "e"),
@@ -158,6 +160,131 @@ test_secret_from_env_and_file(void **state)
 	assert_non_null(strstr(err.msg, "RC_UNSET_VAR"));
 	unlink(spath);
 	done(cfg);
+}
+
+/* mode & 004: refused, naming the file and chmod 600; 040: allowed. */
+static void
+test_secret_file_mode(void **state)
+{
+	struct errbuf err = { "" };
+	struct config *cfg;
+	char *secret = NULL;
+	char spath[] = "/tmp/rollcall-secret-XXXXXX";
+	char text[512], want[512];
+	int fd = mkstemp(spath);
+
+	(void)state;
+	assert_true(write(fd, "pw\n", 3) == 3);
+	close(fd);
+	snprintf(text, sizeof(text), "[source \"f\"]\ntype = ldap\n"
+	    "url = ldap://x\nbind_password_file = %s\n", spath);
+	cfg = load_text(text, &err);
+	assert_non_null(cfg);
+	assert_int_equal(chmod(spath, 0644), 0);
+	assert_int_equal(source_secret(config_source(cfg, "f"),
+	    "bind_password", &secret, &err), -1);
+	assert_null(secret);
+	snprintf(want, sizeof(want), "source 'f': bind_password_file '%s' is"
+	    " readable by others (mode 0644): chmod 600 '%s'", spath, spath);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(chmod(spath, 0640), 0);
+	assert_int_equal(source_secret(config_source(cfg, "f"),
+	    "bind_password", &secret, &err), 0);
+	assert_string_equal(secret, "pw");
+	free(secret);
+	unlink(spath);
+	done(cfg);
+}
+
+/* Names other imports' snapshots use, and an empty name, are refused. */
+static void
+test_reserved_source_names(void **state)
+{
+	static const char *const names[] = {
+		"hr", "matrix", "sod", "overrides", "exceptions", "HR", NULL,
+	};
+	const char *const *n;
+	char text[128], what[160];
+
+	(void)state;
+	for (n = names; *n; n++) {
+		snprintf(text, sizeof(text), "[policy]\n[source \"%s\"]\n"
+		    "type = csv\n", *n);
+		snprintf(what, sizeof(what), "'%s' is reserved for `rollcall"
+		    " import %s`", *n, *n);
+		expect_error(text, 2, what);
+	}
+	expect_error("[source \"\"]\ntype = csv\n", 1, "a source needs a"
+	    " name");
+	expect_error("[source \" \"]\ntype = csv\n", 1, "a source needs a"
+	    " name");
+	assert_int_equal(source_name_reserved("Matrix"), 1);
+	assert_int_equal(source_name_reserved("matrix2"), 0);
+}
+
+/* Checked at load, so a typo fails every command, not a later import. */
+static void
+test_values_checked_at_load(void **state)
+{
+	struct errbuf err = { "" };
+	struct config *cfg;
+
+	(void)state;
+	expect_error("[hr]\ndate_format = %Q\n", 2, "[hr] date_format '%Q':"
+	    " only %Y, %m and %d are understood");
+	expect_error("[hr]\ndate_format = %Y\n", 2, "needs each of %Y, %m"
+	    " and %d once");
+	expect_error("[hr]\ndate_format = %dx%m%Y\n", 2, "only separators");
+	expect_error("[hr]\ndelimiter = colon\n", 2, "[hr] delimiter must"
+	    " be comma, semicolon, tab, pipe or auto (got 'colon')");
+	expect_error("[source \"c\"]\ntype = csv\ndate_format = %m-%m-%Y\n",
+	    3, "[source \"c\"] date_format");
+	expect_error("[source \"c\"]\ntype = csv\ndelimiter = x\n", 3,
+	    "[source \"c\"] delimiter must be");
+	expect_error("[source \"l\"]\ntype = ldap\nbase = dc=x\n", 1,
+	    "[source \"l\"] has no 'url'");
+	expect_error("[source \"l\"]\ntype = ad\nurl = http://dc1\n", 3,
+	    "url 'http://dc1' must start with ldap:// or ldaps://");
+	expect_error("[source \"o\"]\ntype = okta\nurl = acme.okta.com\n", 3,
+	    "[source \"o\"] url 'acme.okta.com' must start with https://");
+	{
+		static const char nul[] = "[policy]\ndormant_days = 90\n\0[x]\n";
+		char npath[] = "/tmp/rollcall-conf-XXXXXX", want[256];
+		int fd = mkstemp(npath);
+
+		assert_true(write(fd, nul, sizeof(nul) - 1) ==
+		    (ssize_t)sizeof(nul) - 1);
+		close(fd);
+		assert_null(config_load(npath, 1, &err));
+		snprintf(want, sizeof(want), "%s:3: NUL byte: not a text file"
+		    " (is it UTF-16? save it as UTF-8)", npath);
+		assert_string_equal(err.msg, want);
+		unlink(npath);
+	}
+	cfg = load_text("[hr]\ndate_format = %d.%m.%Y\ndelimiter = pipe\n"
+	    "[source \"o\"]\ntype = okta\nurl = https://acme.okta.com\n"
+	    "[source \"l\"]\ntype = ldap\nurl = LDAPS://dc1\n", &err);
+	assert_non_null(cfg);
+	done(cfg);
+}
+
+/* A secret key in capitals is still a secret; the hint names both keys. */
+static void
+test_inline_secret_message(void **state)
+{
+	struct errbuf err = { "" };
+	struct config *cfg;
+	char want[512];
+
+	(void)state;
+	cfg = load_text("[source \"x\"]\ntype = ldap\nurl = ldap://x\n"
+	    "BIND_PASSWORD = hunter2\n", &err);
+	assert_null(cfg);
+	snprintf(want, sizeof(want), "%s:4: 'BIND_PASSWORD' must not be"
+	    " written in the config: give the name of an environment variable"
+	    " (bind_password_env) or a file (bind_password_file)", path);
+	assert_string_equal(err.msg, want);
+	unlink(path);
 }
 
 static void
@@ -200,6 +327,10 @@ main(void)
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_secret_never_in_message),
 		cmocka_unit_test(test_secret_from_env_and_file),
+		cmocka_unit_test(test_secret_file_mode),
+		cmocka_unit_test(test_reserved_source_names),
+		cmocka_unit_test(test_values_checked_at_load),
+		cmocka_unit_test(test_inline_secret_message),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_path_resolve),
 	};

@@ -329,6 +329,26 @@ test_error_invalid_utf8(void **state)
 	done(&c);
 }
 
+/* A Windows-1252 byte that looks like a UTF-8 lead: that byte, its column. */
+static void
+test_error_cp1252_lead_byte(void **state)
+{
+	struct csv c;
+
+	(void)state;
+	/* Windows-1252 "Renée": 0xE9 then 'e', not a continuation */
+	open_str(&c, "Employee ID,Work Email,First Name,Status\n"
+	    "E1,a@example.com,Ren\xe9" "e,Active\n", 0);
+	expect_error(&c, "2:21: invalid UTF-8 (byte 0xE9): save the file as"
+	    " UTF-8");
+	done(&c);
+	/* a 4-byte lead that fails at its third byte */
+	open_str(&c, "a\nxy\xf0\x9f" "z\n", 0);
+	expect_error(&c, "2:3: invalid UTF-8 (byte 0xF0): save the file as"
+	    " UTF-8");
+	done(&c);
+}
+
 static void
 test_error_overlong_utf8(void **state)
 {
@@ -594,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_error_text_after_closing_quote),
 		cmocka_unit_test(test_error_nul_byte),
 		cmocka_unit_test(test_error_invalid_utf8),
+		cmocka_unit_test(test_error_cp1252_lead_byte),
 		cmocka_unit_test(test_error_overlong_utf8),
 		cmocka_unit_test(test_error_truncated_utf8),
 		cmocka_unit_test(test_open_missing_file),

@@ -189,6 +189,24 @@ test_bad_rows(void **state)
 	    "name,employee_id,status,mfa,last_login,created,entitlements)\n");
 }
 
+/* The same account twice: the file, the second line, and the first. */
+static void
+test_duplicates_named(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = run("accounts-dup-login.csv", NULL, NULL);
+	assert_non_null(strstr(got, "\nerror: " INPUTS "accounts-dup-login.csv"
+	    ":4:1: login 'Ann' appears twice (first on line 2; logins are"
+	    " compared without case)\n"));
+	free(got);
+	got = run("accounts-dup-id.csv", NULL, NULL);
+	assert_non_null(strstr(got, "\nerror: " INPUTS "accounts-dup-id.csv"
+	    ":4:1: id 'u1' appears twice (first on line 2)\n"));
+	free(got);
+}
+
 static void
 test_missing_file_and_key(void **state)
 {
@@ -225,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_input_and_native_id),
 		cmocka_unit_test(test_delimiter_key),
 		cmocka_unit_test(test_bad_rows),
+		cmocka_unit_test(test_duplicates_named),
 		cmocka_unit_test(test_missing_file_and_key),
 		cmocka_unit_test(test_registered),
 	};

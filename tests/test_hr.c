@@ -359,25 +359,134 @@ test_rehire_newest_wins(void **state)
 	expect_col(fx, "E3001", "line", "2");
 }
 
-/* Same hire date twice: the later row. */
+/* Write text to a temporary roster; the caller unlinks path. */
 static void
-test_rehire_tie_later_row(void **state)
+write_tmp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* import_bad() with "PATH" + rest as the message. */
+static void
+bad_text(struct fx *fx, const char *text, const char *rest)
+{
+	char path[] = "/tmp/test_hr_bad.XXXXXX", want[1024];
+
+	write_tmp(path, text);
+	snprintf(want, sizeof(want), "%s%s", path, rest);
+	import_bad(fx, path, want);
+	unlink(path);
+}
+
+/*
+ * Same hire date twice, rows that disagree: no rule picks one (the line
+ * order is none), so it is an error naming both lines.
+ */
+static void
+test_rehire_tie_is_an_error(void **state)
 {
 	struct fx *fx = *state;
 	struct import_result res;
 	char path[] = "/tmp/test_hr_tie.XXXXXX";
-	FILE *fp;
-	int fd = mkstemp(path);
 
-	fp = fdopen(fd, "w");
-	fputs("id,name,status,hire date\nE1,First,Terminated,2020-01-01\n"
-	    "E1,Second,Active,2020-01-01\nE2,Other,Active,2021-01-01\n", fp);
-	fclose(fp);
+	bad_text(fx, "id,name,status,hire date\nE1,First,Terminated,"
+	    "2020-01-01\nE2,Other,Active,2021-01-01\nE1,First,Active,"
+	    "2020-01-01\n", ":4: employee 'E1' has two rows with the same"
+	    " hire date 2020-01-01 (lines 2 and 4) that disagree on status:"
+	    " keep one, or give the current one the later hire date");
+	bad_text(fx, "id,status\nE1,Terminated\nE1,Active\n", ":3: employee"
+	    " 'E1' has two rows with no hire date (lines 2 and 3) that"
+	    " disagree on status: keep one, or give the current one the later"
+	    " hire date");
+	/* the same row twice is harmless */
+	write_tmp(path, "id,name,status,hire date\nE1,First,Active,2020-01-01"
+	    "\nE1,First,Active,2020-01-01\n");
 	import_ok(fx, path, &res);
 	unlink(path);
-	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.rows, 1);
 	assert_int_equal(res.skipped, 1);
-	expect_col(fx, "E1", "display_name", "Second");
+}
+
+static void
+test_termination_before_hire(void **state)
+{
+	bad_text(*state, "Employee ID,Work Email,Status,Hire Date,Termination"
+	    " Date\nE7,n@example.com,Active,2026-03-01,2025-01-01\n",
+	    ":2:36: termination date 2025-01-01 is before the hire date"
+	    " 2026-03-01");
+}
+
+/* auto reads each value alone; one file must not use both orders. */
+static void
+test_mixed_date_conventions(void **state)
+{
+	bad_text(*state, "Employee ID,Work Email,Status,Hire Date,Termination"
+	    " Date\nE1,a@example.com,Active,2020-01-01,06/13/2026\n"
+	    "E2,b@example.com,Active,2020-01-01,13/06/2026\n", ": dates in both"
+	    " day/month and month/day order: '13/06/2026' (line 3, column 36)"
+	    " is D/M, '06/13/2026' (line 2, column 36) is M/D; set date_format"
+	    " in [hr] (%d/%m/%Y or %m/%d/%Y)");
+}
+
+static void
+test_two_candidate_columns(void **state)
+{
+	struct fx *fx = *state;
+	struct import_result res;
+	char path[] = "/tmp/test_hr_two.XXXXXX";
+	static const char two[] = "Employee ID,Email,Employment Status,Status\n"
+	    "E1,w@example.com,Terminated,Active\n";
+
+	bad_text(fx, two, ":1: both 'Status' and 'Employment Status' could be"
+	    " the status column: set status_column in [hr]");
+	bad_text(fx, "Employee ID,Work Email,Email,Status\nE1,a@x.com,b@x.com,"
+	    "Active\n", ":1: both 'Work Email' and 'Email' could be the e-mail"
+	    " column: set email_column in [hr]");
+	bad_text(fx, "ID,Employee ID,Status\nE1,E1,Active\n", ":1: both"
+	    " 'Employee ID' and 'ID' could be the employee id column: set"
+	    " id_column in [hr]");
+	bad_text(fx, "ID,Term Date,End Date\nE1,2020-01-01,\n", ":1: both"
+	    " 'Term Date' and 'End Date' could be the termination date column:"
+	    " set termination_date_column in [hr]");
+	use_config(fx, "status_column = Employment Status\n");
+	write_tmp(path, two);
+	import_ok(fx, path, &res);
+	unlink(path);
+	expect_col(fx, "E1", "status_class", "terminated");
+}
+
+static void
+test_duplicate_header(void **state)
+{
+	bad_text(*state, "Employee ID,Email,Status,Employee ID\n"
+	    "E1,w@example.com,Active,E2\n", ":1:26: column 'Employee ID'"
+	    " appears twice (also column 1): rename one");
+}
+
+/* The common words for "gone"; a word no list knows is still active. */
+static void
+test_status_words(void **state)
+{
+	struct fx *fx = *state;
+	struct import_result res;
+	char path[] = "/tmp/test_hr_words.XXXXXX";
+
+	write_tmp(path, "Employee ID,Work Email,Status,Termination Date\n"
+	    "E1,a@example.com,Term,\nE2,b@example.com,Laid Off,\n"
+	    "E3,c@example.com,Contract Ended,\nE4,d@example.com,,\n"
+	    "E5,e@example.com,Left,\nE6,f@example.com,Exited,\n");
+	import_ok(fx, path, &res);
+	unlink(path);
+	expect_col(fx, "E1", "status_class", "terminated");
+	expect_col(fx, "E2", "status_class", "terminated");
+	expect_col(fx, "E3", "status_class", "terminated");
+	expect_col(fx, "E4", "status_class", "active");
+	expect_col(fx, "E5", "status_class", "terminated");
+	expect_col(fx, "E6", "status_class", "active");	/* and a warning */
 }
 
 static void
@@ -468,9 +577,26 @@ test_bad_delimiter_setting(void **state)
 {
 	struct fx *fx = *state;
 
-	use_config(fx, "delimiter = colon\n");
-	import_bad(fx, INPUTS "hr-small.csv", "[hr]: delimiter must be comma,"
-	    " semicolon, tab, pipe or auto (got 'colon')");
+	struct errbuf err = { "" };
+	struct import_result res;
+	char cpath[] = "/tmp/test_hr_cfg.XXXXXX", want[256];
+	char path[] = "/tmp/test_hr_pipe.XXXXXX";
+
+	/* refused when the config is loaded, naming file:line */
+	write_tmp(cpath, "[hr]\ndelimiter = colon\n");
+	assert_null(config_load(cpath, 1, &err));
+	snprintf(want, sizeof(want), "%s:2: [hr] delimiter must be comma,"
+	    " semicolon, tab, pipe or auto (got 'colon')", cpath);
+	assert_string_equal(err.msg, want);
+	unlink(cpath);
+	/* pipe is honoured */
+	use_config(fx, "delimiter = pipe\n");
+	write_tmp(path, "Employee ID|Work Email|Status\nE1|a,b@example.com|"
+	    "Terminated\n");
+	import_ok(fx, path, &res);
+	unlink(path);
+	expect_col(fx, "E1", "email", "a,b@example.com");
+	expect_col(fx, "E1", "status_class", "terminated");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -490,7 +616,12 @@ main(void)
 		T(test_many_errors),
 		T(test_case18_roster),
 		T(test_rehire_newest_wins),
-		T(test_rehire_tie_later_row),
+		T(test_rehire_tie_is_an_error),
+		T(test_termination_before_hire),
+		T(test_mixed_date_conventions),
+		T(test_two_candidate_columns),
+		T(test_duplicate_header),
+		T(test_status_words),
 		T(test_manager_by_email_and_statuses),
 		T(test_status_lists_from_config),
 		T(test_column_override_not_found),

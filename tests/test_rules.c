@@ -120,7 +120,8 @@ test_matrix_bad_keeps_previous(void **state)
 	    "matrix-bad.csv:2:23: empty 'entitlement' (and 1 more error)");
 	assert_int_equal(snapshot_current(st, "matrix"), 1);
 	bad(st, import_matrix, INPUTS "matrix-no-source.csv", INPUTS
-	    "matrix-no-source.csv:1: missing column 'source' (expected"
+	    "matrix-no-source.csv:1: missing columns 'job_code', 'source'"
+	    " (expected"
 	    " department,title,job_code,source,entitlement,privileged)");
 	assert_int_equal(snapshot_current(st, "matrix"), 1);
 	expect_dump(st, "matrix", "matrix_rules", "entitlement",
@@ -157,16 +158,138 @@ test_matrix_bad_privileged(void **state)
 	int fd = mkstemp(path);
 	FILE *fp = fdopen(fd, "w");
 
-	fputs("source,entitlement,privileged\ncrm,user,maybe\n", fp);
+	fputs("department,title,job_code,source,entitlement,privileged\n"
+	    ",,,crm,user,maybe\n", fp);
 	fclose(fp);
 	{
 		char want[256];
 
-		snprintf(want, sizeof(want), "%s:2:10: privileged must be yes"
+		snprintf(want, sizeof(want), "%s:2:13: privileged must be yes"
 		    " or no (got 'maybe')", path);
 		bad(st, import_matrix, path, want);
 	}
 	unlink(path);
+}
+
+/* Write text to a temporary file, import it with fn, expect "PATH:want". */
+static void
+bad_text(struct store *st, import_fn fn, const char *text, const char *want)
+{
+	char path[] = "/tmp/test_rules.XXXXXX", full[1024];
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+	snprintf(full, sizeof(full), "%s%s", path, want);
+	bad(st, fn, path, full);
+	unlink(path);
+}
+
+#define MX_HEAD "department,title,job_code,source,entitlement,privileged\n"
+#define MX_EXPECTED " (expected department,title,job_code,source," \
+	"entitlement,privileged)"
+
+/* A typo in the matrix header would widen every rule: refused, named. */
+static void
+test_matrix_header_strict(void **state)
+{
+	struct store *st = *state;
+
+	bad_text(st, import_matrix, "dept,title,job_code,source,entitlement,"
+	    "privileged\n*,*,,app,User,no\n", ":1:1: unknown column 'dept'"
+	    MX_EXPECTED);
+	bad_text(st, import_matrix, "Department,title,job_code,source,"
+	    "entitlement,privileged,Owner\nIT,*,,app,User,no,x\n",
+	    ":1:57: unknown column 'Owner'" MX_EXPECTED);
+	bad_text(st, import_matrix, "title,job_code,source,entitlement,"
+	    "privileged\n*,,app,User,no\n", ":1: missing column 'department'"
+	    MX_EXPECTED);
+	bad_text(st, import_matrix, "department,title,job_code,source,"
+	    "entitlement\nIT,*,,app,User\n", ":1: missing column 'privileged'"
+	    MX_EXPECTED);
+	bad_text(st, import_matrix, MX_HEAD "IT,*,,app,User,no\n"
+	    "department\n", ":3:1: 1 fields where the header has 6");
+	bad_text(st, import_matrix, "department,title,job_code,source,"
+	    "entitlement,privileged,TITLE\nIT,*,,app,User,no,x\n",
+	    ":1:57: column 'TITLE' appears twice (also column 12)");
+	assert_int_equal(snapshot_current(st, "matrix"), 0);
+}
+
+static void
+test_matrix_empty_refused(void **state)
+{
+	bad_text(*state, import_matrix, MX_HEAD, ": no rules after the header"
+	    " line (an empty matrix would make every grant over-privileged)");
+	bad_text(*state, import_matrix, MX_HEAD "\n , ,,,,\n", ": no rules"
+	    " after the header line (an empty matrix would make every grant"
+	    " over-privileged)");
+}
+
+static void
+test_matrix_bad_glob(void **state)
+{
+	bad_text(*state, import_matrix, MX_HEAD "IT,[a-,,app,User,no\n",
+	    ":2:4: title '[a-': '[' is never closed (write [[] for a literal"
+	    " '[')");
+	bad_text(*state, import_matrix, MX_HEAD "IT,*,,app,grp [x,no\n",
+	    ":2:15: entitlement 'grp [x': '[' is never closed (write [[] for"
+	    " a literal '[')");
+	/* closed brackets, and a ']' first inside them, are fine */
+	{
+		char path[] = "/tmp/test_rules.XXXXXX";
+		int fd = mkstemp(path);
+		FILE *fp = fdopen(fd, "w");
+
+		fputs(MX_HEAD "IT,[A-Z]*,,app,[]x]y,no\n", fp);
+		fclose(fp);
+		ok(*state, import_matrix, path, 1);
+		unlink(path);
+	}
+}
+
+static void
+test_matrix_conflicting_privileged(void **state)
+{
+	bad_text(*state, import_matrix, MX_HEAD "IT,*,,app,User,no\n"
+	    "HR,*,,app,User,no\nit,,,APP,user,yes\n", ":4: same department,"
+	    " title, job_code, source and entitlement as on line 2 but a"
+	    " different privileged ('yes' here, 'no' there)");
+}
+
+static void
+test_sod_same_sides(void **state)
+{
+	bad_text(*state, import_sod, "left,right,reason\n"
+	    "app:Payables,APP:payables,x\n", ":2:14: right side 'APP:payables'"
+	    " is the same as the left side (a rule needs two different"
+	    " entitlements)");
+	bad_text(*state, import_sod, "left,right,reson\napp:A,app:B,x\n",
+	    ":1:12: unknown column 'reson' (expected left,right,reason)");
+	bad_text(*state, import_sod, "left,right\napp:A[,app:B\n",
+	    ":2:6: left 'app:A[': '[' is never closed (write [[] for a"
+	    " literal '[')");
+}
+
+static void
+test_overrides_conflict(void **state)
+{
+	bad_text(*state, import_overrides, "source,login,person_id,kind,owner,"
+	    "reason\napp,ghost,E01,human,,x\napp,other,E01,human,,x\n"
+	    "app,GHOST,E02,human,,y\n", ":4: same source and login as on"
+	    " line 2 but a different person_id ('E02' here, 'E01' there)");
+	bad_text(*state, import_overrides, "source,login,person,kind\n"
+	    "app,ghost,E01,human\n", ":1:14: unknown column 'person'"
+	    " (expected source,login,person_id,kind,owner,reason)");
+}
+
+static void
+test_exceptions_unknown_column(void **state)
+{
+	bad_text(*state, import_exceptions, "kind,source,login,entitlement,"
+	    "reason,approved_by,expires,expiry\n", ":1:58: unknown column"
+	    " 'expiry' (expected kind,source,login,entitlement,reason,"
+	    "approved_by,expires)");
 }
 
 #define SOD_COLS "line || '|' || left_source || '|' || left_entitlement ||" \
@@ -323,6 +446,13 @@ main(void)
 		T(test_matrix_bad_keeps_previous),
 		T(test_matrix_failures_recorded),
 		T(test_matrix_bad_privileged),
+		T(test_matrix_header_strict),
+		T(test_matrix_empty_refused),
+		T(test_matrix_bad_glob),
+		T(test_matrix_conflicting_privileged),
+		T(test_sod_same_sides),
+		T(test_overrides_conflict),
+		T(test_exceptions_unknown_column),
 		T(test_sod),
 		T(test_overrides),
 		T(test_overrides_bad_kind),

@@ -70,6 +70,11 @@ long		 source_get_long(const struct source_cfg *, const char *key,
  */
 int		 source_secret(const struct source_cfg *, const char *base,
 		    char **out, struct errbuf *);
+/*
+ * 1 when name is taken by another import's snapshot (hr, matrix, sod,
+ * overrides, exceptions, in any case) and so cannot name a source.
+ */
+int		 source_name_reserved(const char *name);
 /* A path from the config, relative to the config file's folder; caller frees. */
 char		*config_path_resolve(const char *config_path, const char *p);
 

@@ -34,6 +34,7 @@ struct csv {
 	long	 tok_line, tok_col;	/* where the last token was */
 	int	 u8need;	/* UTF-8 continuation bytes still due */
 	unsigned char u8lo, u8hi;	/* range of the next one */
+	unsigned char u8lead;	/* the sequence's first byte, for errors */
 	char	*fbuf;		/* the field being read */
 	size_t	 flen, fcap;
 };
