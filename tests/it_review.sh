@@ -52,10 +52,12 @@ rc review open Q4-2026 --due 2026-12-31 --out "$tmp/ws" >/dev/null \
     2>"$tmp/err"
 check "review open Q4-2026: exit 0" [ $? -eq 0 ]
 check "summary on stderr names items and the folder" \
-    grep -q "9 items (8 recommended for revocation) for 1 reviewers; worksheets in $tmp/ws/" "$tmp/err"
+    grep -q "9 items (8 recommended for revocation) for 2 reviewers; worksheets in $tmp/ws/" "$tmp/err"
 f=$tmp/ws/E1800-lea.csv
-check "one worksheet for E1800 and index.csv" \
-    sh -c "[ -f '$f' ] && [ -f '$tmp/ws/index.csv' ] && [ \$(ls '$tmp/ws' | wc -l) -eq 2 ]"
+check "worksheets for E1800 and unassigned, and index.csv" \
+    sh -c "[ -f '$f' ] && [ -f '$tmp/ws/unassigned.csv' ] && [ -f '$tmp/ws/index.csv' ] && [ \$(ls '$tmp/ws' | wc -l) -eq 3 ]"
+check "Lea owns okta and has no manager: her own account is not hers to review" \
+    sh -c "! grep -q lea.marchetti '$f' && grep -q lea.marchetti '$tmp/ws/unassigned.csv' && grep -qF \"E1800 would review their own account 'lea.marchetti@example.com' in source 'okta'\" '$tmp/err'"
 check "worksheet starts with a UTF-8 BOM" \
     sh -c "head -c 3 '$f' | od -An -tx1 | grep -q 'ef bb bf'"
 check "every line ends in CRLF" \
@@ -65,8 +67,8 @@ check "case 18: E1801's name arrives as text" \
 check "case 18: Okta displayName =2+5 defused" grep -qF ",'=2+5," "$f"
 check "case 18: 17 days since termination, unprefixed" \
     grep -qF ",terminated_active,17,revoke,RV-" "$f"
-check "index.csv lists E1800 with 9 items, 8 to revoke" \
-    grep -qF "E1800,Lea,lea.marchetti@example.com,E1800-lea.csv,9,8" "$tmp/ws/index.csv"
+check "index.csv lists E1800 with 8 items, 8 to revoke" \
+    grep -qF "E1800,Lea,lea.marchetti@example.com,E1800-lea.csv,8,8" "$tmp/ws/index.csv"
 check "worksheet folder not world-writable" \
     sh -c "! ls -ld '$tmp/ws' | cut -c9 | grep -q w"
 
