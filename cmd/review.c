@@ -197,7 +197,7 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	struct store *st;
 	const char *name, *out = NULL, *fmtlist = "csv";
 	char due[11], *dir = NULL;
-	int64_t rid;
+	int64_t rid, hr;
 	size_t nfmts, nrv = 0, i;
 	int ch, rc, found, has_due = 0, ret = RC_FAILURE;
 
@@ -243,10 +243,14 @@ review_open(int argc, char **argv, struct ctx *ctx)
 		campaign_release(&c);
 		return RC_USAGE;
 	}
-	if (snapshot_current(st, "hr") == 0) {
-		error("review open: no HR roster imported (rollcall import hr"
-		    " FILE): reviewers come from it");
-		return RC_USAGE;
+	/* As findings, reconcile and offboard: no roster is a failure. */
+	if ((hr = snapshot_current(st, "hr")) <= 0) {
+		if (hr < 0)
+			error("review open: database: %s", store_errmsg(st));
+		else
+			error("review open: no HR roster imported (rollcall"
+			    " import hr FILE): reviewers come from it");
+		return RC_FAILURE;
 	}
 	if ((rid = current_reconcile(ctx)) < 0)
 		return RC_FAILURE;
@@ -288,8 +292,8 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	    name, ctx->as_of, has_due ? ", due " : "", has_due ? due : "",
 	    res.items, res.revoke, res.reviewers, dir);
 	if (res.unassigned)
-		warning("%ld items have no reviewer (set `owner` on their"
-		    " source)", res.unassigned);
+		warning("%ld items have no reviewer and went to '%s' (see the"
+		    " warnings above)", res.unassigned, REVIEWER_UNASSIGNED);
 	campaign_release(&c);
 	ret = RC_OK;
 out:

@@ -918,7 +918,7 @@ campaign_open(struct store *st, const struct config *cfg, const char *name,
 	if (hr == 0) {
 		err_set(err, "no HR roster imported (rollcall import hr FILE):"
 		    " reviewers come from it");
-		return CAMPAIGN_REFUSED;
+		return -1;
 	}
 	if ((o.overrides_snapshot = snapshot_current(st, "overrides")) < 0) {
 		err_set(err, "database: %s", store_errmsg(st));

@@ -78,6 +78,6 @@ check "the same campaign name again: exit 1" \
 
 "$ROLLCALL" -d "$tmp/empty.db" -c "$D/rollcall.conf" review open Q1 \
     --out "$tmp/q1" >/dev/null 2>"$tmp/err"
-check "no HR roster: exit 1" \
-    sh -c "[ $? -eq 1 ] && grep -q 'no HR roster imported' '$tmp/err'"
+check "no HR roster: exit 2" \
+    sh -c "[ $? -eq 2 ] && grep -q 'no HR roster imported (rollcall import hr FILE)' '$tmp/err'"
 exit $failed
