@@ -23,8 +23,8 @@
 
 #define AS_OF "2026-12-03"
 #define BOM "\xEF\xBB\xBF"
-#define HEADER "reviewer,person,title,department,source,login,account_name," \
-	"status,last_login,mfa,entitlement,privileged,findings," \
+#define HEADER "reviewer,reviewer_id,person,title,department,source,login," \
+	"account_name,status,last_login,mfa,entitlement,privileged,findings," \
 	"days_since_termination,recommendation,item_id,decision,comment\r\n"
 
 struct fx {
@@ -276,17 +276,17 @@ test_case18_csv_bytes(void **state)
 	for (k = 0; k < ARRAY_SIZE(rows); k++) {
 		i = rows[k].i;
 		campaign_item_id("Q4-2026", "okta", case18[i].okta_id, NULL, id);
-		buf_addf(&want, "Lea,%s,%s,,okta,%s,%s,ACTIVE,%s,unknown,,,"
-		    "terminated_active,17,revoke,%s,,\r\n", rows[k].person,
+		buf_addf(&want, "Lea,E1800,%s,%s,,okta,%s,%s,ACTIVE,%s,"
+		    "unknown,,,terminated_active,17,revoke,%s,,\r\n", rows[k].person,
 		    rows[k].title, case18[i].email, rows[k].account_name,
 		    case18[i].last_login, id);
 	}
 	assert_string_equal(got, buf_str(&want));
 	assert_int_equal(len, want.len);
-	/* 1 header + 8 items, each with the header's 18 columns */
+	/* 1 header + 8 items, each with the header's 19 columns */
 	assert_int_equal(fields_per_record(got, counts, 16), 9);
 	for (i = 0; i < 9; i++)
-		assert_int_equal(counts[i], 18);
+		assert_int_equal(counts[i], 19);
 	/* "17" bare: a number, not text; E1800 is no item of her own */
 	assert_non_null(strstr(got, ",terminated_active,17,revoke,"));
 	assert_null(strstr(got, "lea.marchetti"));
@@ -364,21 +364,28 @@ test_cells(void **state)
 	memset(&it, 0, sizeof(it));
 	it.days_since_termination = -1;
 	/* an account's own item: no privileged flag, unknowns spelled out */
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "");
-	assert_string_equal(worksheet_cell(&it, 8, num, &t), "unknown");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "");
 	assert_string_equal(worksheet_cell(&it, 9, num, &t), "unknown");
-	assert_string_equal(worksheet_cell(&it, 13, num, &t), "");
+	assert_string_equal(worksheet_cell(&it, 10, num, &t), "unknown");
+	assert_string_equal(worksheet_cell(&it, 14, num, &t), "");
 	assert_int_equal(t, CELL_TEXT);
 	it.entitlement = "admins";
 	it.privileged = 1;
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "yes");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "yes");
 	it.privileged = 0;
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "no");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "no");
 	it.days_since_termination = 17;
-	assert_string_equal(worksheet_cell(&it, 13, num, &t), "17");
+	assert_string_equal(worksheet_cell(&it, 14, num, &t), "17");
 	assert_int_equal(t, CELL_NUMBER);
-	assert_string_equal(worksheet_columns[13], "days_since_termination");
-	assert_int_equal(worksheet_ncolumns, 18);
+	assert_string_equal(worksheet_columns[14], "days_since_termination");
+	assert_int_equal(worksheet_ncolumns, 19);
+	/* the reviewer's id right after their name, defused like any text */
+	assert_string_equal(worksheet_columns[1], "reviewer_id");
+	it.reviewer_name = "Lea";
+	it.reviewer_id = "E1800";
+	assert_string_equal(worksheet_cell(&it, 0, num, &t), "Lea");
+	assert_string_equal(worksheet_cell(&it, 1, num, &t), "E1800");
+	assert_int_equal(t, CELL_TEXT);
 }
 
 static void
