@@ -3,9 +3,12 @@
  * `open`; import, status and close come in later milestones (add a row to
  * verbs[] and a review_VERB() here).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rollcall/campaign.h"
 #include "rollcall/cmd.h"
@@ -126,19 +129,52 @@ current_reconcile(struct ctx *ctx)
 	return rr.id;
 }
 
-/* Every reviewer's worksheet in every format, then index.csv. */
+/*
+ * An empty file of a new, unguessable name in dir (0600, from mkstemp)
+ * for name's content: renamed into place once every file is written.
+ */
+static char *
+stage_file(const char *dir, const char *name, struct errbuf *err)
+{
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, name);
+	int fd;
+
+	if ((fd = mkstemp(tmp)) < 0) {
+		err_set(err, "cannot create a file in '%s': %s", dir,
+		    strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	close(fd);
+	return tmp;
+}
+
+struct staged {
+	char	*tmp;		/* written here first */
+	char	*path;		/* then renamed to this */
+	int	 placed;
+};
+
+/*
+ * Every reviewer's worksheet in every format, then index.csv. Each is
+ * written under a temporary name in dir, and only when all of them are
+ * complete are they renamed into place: a failure leaves no partial file
+ * and none of this campaign's (the campaign is rolled back with them).
+ */
 static int
 write_worksheets(struct store *st, const struct campaign *c, const char *dir,
     const struct worksheet_format **fmts, size_t nfmts,
     const struct campaign_reviewer *rv, size_t nrv, struct errbuf *err)
 {
 	struct index_row *rows;
-	char **files, *path;
-	size_t i, j, k, n = 0;
+	struct staged *sg;
+	char **files;
+	size_t i, j, k, n = 0, nsg = 0;
 	int ret = -1;
 
 	rows = xcalloc(nfmts * nrv + 1, sizeof(*rows));
 	files = xcalloc(nfmts * nrv + 1, sizeof(*files));
+	sg = xcalloc(nfmts * nrv + 1, sizeof(*sg));
 	for (j = 0; j < nfmts; j++) {
 		for (i = 0; i < nrv; i++) {
 			char *name = worksheet_file_name(&rv[i], fmts[j]->ext);
@@ -159,18 +195,36 @@ write_worksheets(struct store *st, const struct campaign *c, const char *dir,
 			rows[n].reviewer = &rv[i];
 			rows[n].file = name;
 			n++;
-			path = xasprintf("%s/%s", dir, name);
-			if (fmts[j]->write(st, c, &rv[i], path, err) < 0) {
-				free(path);
+			sg[nsg].path = xasprintf("%s/%s", dir, name);
+			if ((sg[nsg++].tmp = stage_file(dir, name, err)) == NULL ||
+			    fmts[j]->write(st, c, &rv[i], sg[nsg - 1].tmp,
+			    err) < 0)
 				goto out;
-			}
-			free(path);
 		}
 	}
-	path = xasprintf("%s/index.csv", dir);
-	ret = worksheet_index_csv(path, rows, n, err);
-	free(path);
+	sg[nsg].path = xasprintf("%s/index.csv", dir);
+	if ((sg[nsg++].tmp = stage_file(dir, "index.csv", err)) == NULL ||
+	    worksheet_index_csv(sg[nsg - 1].tmp, rows, n, err) < 0)
+		goto out;
+	for (k = 0; k < nsg; k++) {
+		if (rename(sg[k].tmp, sg[k].path) < 0) {
+			err_set(err, "cannot rename '%s' to '%s': %s",
+			    sg[k].tmp, sg[k].path, strerror(errno));
+			goto out;
+		}
+		sg[k].placed = 1;
+	}
+	ret = 0;
 out:
+	for (k = 0; k < nsg; k++) {
+		if (ret < 0 && sg[k].placed)
+			unlink(sg[k].path);
+		else if (ret < 0 && sg[k].tmp != NULL)
+			unlink(sg[k].tmp);
+		free(sg[k].tmp);
+		free(sg[k].path);
+	}
+	free(sg);
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);

@@ -213,7 +213,8 @@ report_mkdir(const char *dir, struct errbuf *err)
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			/* Worksheets hold identity data: owner only. */
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
 				err_set(err, "cannot create folder '%s': %s",
 				    p, strerror(errno));
 				goto out;
@@ -251,8 +252,10 @@ report_create(const char *path, struct errbuf *err)
 	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+	    0600);
+	/* An existing file keeps its mode through O_TRUNC: set it again. */
+	if (fd < 0 || fchmod(fd, 0600) < 0 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
 		err_set(err, "cannot create '%s': %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

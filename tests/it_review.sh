@@ -8,6 +8,7 @@ D=$(pwd)/tests/data/review
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/it_review.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 700 "$tmp"
+umask 022
 failed=0
 
 ok() { echo "ok - $1"; }
@@ -71,6 +72,26 @@ check "index.csv lists E1800 with 8 items, 8 to revoke" \
     grep -qF "E1800,Lea,lea.marchetti@example.com,E1800-lea.csv,8,8" "$tmp/ws/index.csv"
 check "worksheet folder not world-writable" \
     sh -c "! ls -ld '$tmp/ws' | cut -c9 | grep -q w"
+# umask 022 (set above) would give 0755 and 0644: identity data is 0700/0600
+check "worksheet folder rollcall created is 0700" \
+    sh -c "[ \$(stat -c %a '$tmp/ws') = 700 ]"
+check "worksheets and index.csv are 0600" \
+    sh -c "[ \"\$(stat -c %a '$tmp/ws'/* | sort -u)\" = 600 ]"
+check "no temporary file left behind" \
+    sh -c "[ -z \"\$(ls -A '$tmp/ws' | grep '^\\.')\" ]"
+
+# A worksheet that cannot be put in place (a folder has its name): exit 2,
+# no file of the campaign left and no temporary one, no campaign either.
+mkdir -p "$tmp/fail/unassigned.csv"
+rc review open Q1-2027 --out "$tmp/fail" >/dev/null 2>"$tmp/err"
+check "a worksheet that cannot be written: exit 2" \
+    sh -c "[ $? -eq 2 ] && grep -q 'unassigned.csv' '$tmp/err'"
+check "... and nothing of it left in the folder" \
+    sh -c "[ \"\$(ls -A '$tmp/fail')\" = unassigned.csv ]"
+rmdir "$tmp/fail/unassigned.csv"
+rc review open Q1-2027 --out "$tmp/fail" >/dev/null 2>"$tmp/err"
+check "... and the campaign can be opened again" \
+    sh -c "[ $? -eq 0 ] && [ -f '$tmp/fail/index.csv' ]"
 
 rc review open Q4-2026 --out "$tmp/again" >/dev/null 2>"$tmp/err"
 check "the same campaign name again: exit 1" \

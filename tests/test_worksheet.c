@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,10 +398,17 @@ test_mkdir(void **state)
 	char *deep = xasprintf("%s/a/b/c", fx->dir);
 	char *open_dir = xasprintf("%s/open", fx->dir);
 
+	umask(022);		/* what a shell usually has: 0755 and 0644 */
 	assert_int_equal(report_mkdir(deep, &err), 0);
 	assert_int_equal(stat(deep, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & S_IWOTH, 0);
+	/* identity data: every folder rollcall creates is the owner's only */
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	deep[strlen(deep) - 4] = '\0';		/* its parent "a" too */
+	assert_int_equal(stat(deep, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	strcat(deep, "/b/c");
 	/* again: an existing folder is fine */
 	assert_int_equal(report_mkdir(deep, &err), 0);
 	assert_int_equal(mkdir(open_dir, 0700), 0);
@@ -409,6 +417,32 @@ test_mkdir(void **state)
 	assert_non_null(strstr(err.msg, "is writable by everyone"));
 	free(deep);
 	free(open_dir);
+}
+
+/* Files are 0600, also one that existed with a wider mode. */
+static void
+test_create_mode(void **state)
+{
+	struct fx *fx = *state;
+	struct errbuf err = { "" };
+	struct stat sb;
+	char *path = xasprintf("%s/w.csv", fx->dir);
+	FILE *fp;
+	int fd;
+
+	umask(022);
+	assert_non_null(fp = report_create(path, &err));
+	assert_int_equal(close_stream(fp), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(unlink(path), 0);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	assert_non_null(fp = report_create(path, &err));
+	assert_int_equal(close_stream(fp), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	free(path);
 }
 
 int
@@ -422,6 +456,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test_setup_teardown(test_mkdir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_mode, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
