@@ -196,9 +196,9 @@ write_worksheets(struct store *st, const struct campaign *c, const char *dir,
 			rows[n].file = name;
 			n++;
 			sg[nsg].path = xasprintf("%s/%s", dir, name);
-			if ((sg[nsg++].tmp = stage_file(dir, name, err)) == NULL ||
-			    fmts[j]->write(st, c, &rv[i], sg[nsg - 1].tmp,
-			    err) < 0)
+			sg[nsg].tmp = stage_file(dir, name, err);
+			if (sg[nsg++].tmp == NULL || fmts[j]->write(st, c,
+			    &rv[i], sg[nsg - 1].tmp, err) < 0)
 				goto out;
 		}
 	}

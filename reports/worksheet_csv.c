@@ -24,17 +24,17 @@
 #define SLUG_MAX 48
 
 const char *const worksheet_columns[] = {
-	"reviewer", "reviewer_id", "person", "title", "department", "source", "login",
-	"account_name", "status", "last_login", "mfa", "entitlement",
+	"reviewer", "reviewer_id", "person", "title", "department", "source",
+	"login", "account_name", "status", "last_login", "mfa", "entitlement",
 	"privileged", "findings", "days_since_termination", "recommendation",
 	"item_id", "decision", "comment",
 };
 const size_t worksheet_ncolumns = ARRAY_SIZE(worksheet_columns);
 
 enum {
-	COL_REVIEWER, COL_REVIEWER_ID, COL_PERSON, COL_TITLE, COL_DEPARTMENT, COL_SOURCE,
-	COL_LOGIN, COL_ACCOUNT_NAME, COL_STATUS, COL_LAST_LOGIN, COL_MFA,
-	COL_ENTITLEMENT, COL_PRIVILEGED, COL_FINDINGS, COL_DAYS,
+	COL_REVIEWER, COL_REVIEWER_ID, COL_PERSON, COL_TITLE, COL_DEPARTMENT,
+	COL_SOURCE, COL_LOGIN, COL_ACCOUNT_NAME, COL_STATUS, COL_LAST_LOGIN,
+	COL_MFA, COL_ENTITLEMENT, COL_PRIVILEGED, COL_FINDINGS, COL_DAYS,
 	COL_RECOMMENDATION, COL_ITEM_ID, COL_DECISION, COL_COMMENT,
 };
 
@@ -53,7 +53,7 @@ worksheet_cell(const struct campaign_item *it, size_t col, char num[32],
 	case COL_REVIEWER:
 		return nz(it->reviewer_name);
 	case COL_REVIEWER_ID:
-		/* Names repeat and change; the id is who signs (from HR: text). */
+		/* Names repeat and change; the id says who signs. */
 		return nz(it->reviewer_id);
 	case COL_PERSON:
 		return nz(it->person_name);

@@ -781,7 +781,8 @@ test_no_self_review(void **state)
 
 	assert_int_equal(open_q4(fx, &res), 0);
 	assert_item(fx, "corp-ldap", "ole", NULL, "E100|Ada Chief|E900|-|-|0");
-	assert_item(fx, "hrapp", "ada", NULL, "unassigned|unassigned|E100|-|-|0");
+	assert_item(fx, "hrapp", "ada", NULL,
+	    "unassigned|unassigned|E100|-|-|0");
 	assert_item(fx, "corp-ldap", "ada", NULL, "E900|Ole Owner|E100|-|-|0");
 	assert_item(fx, "corp-ldap", "build", NULL, "E100|Ada Chief|-|-|-|0");
 	assert_item(fx, "corp-ldap", "svc-ceo", NULL, "E900|Ole Owner|-|-|-|0");
@@ -829,7 +830,8 @@ test_many_orphans(void **state)
 			if (i % 10 == 1)
 				finding(fx->st, fx->rid, "dormant", a, NULL, 0);
 		}
-		if (i % 1000 == 3) {		/* upper case, older line first */
+		/* upper case, the older line first, another source's too */
+		if (i % 1000 == 3) {
 			snprintf(login, sizeof(login), "USER%d", i);
 			override(fx->st, i, "corp-ldap", login, "service",
 			    "E300");

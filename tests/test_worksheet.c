@@ -278,9 +278,9 @@ test_case18_csv_bytes(void **state)
 		i = rows[k].i;
 		campaign_item_id("Q4-2026", "okta", case18[i].okta_id, NULL, id);
 		buf_addf(&want, "Lea,E1800,%s,%s,,okta,%s,%s,ACTIVE,%s,"
-		    "unknown,,,terminated_active,17,revoke,%s,,\r\n", rows[k].person,
-		    rows[k].title, case18[i].email, rows[k].account_name,
-		    case18[i].last_login, id);
+		    "unknown,,,terminated_active,17,revoke,%s,,\r\n",
+		    rows[k].person, rows[k].title, case18[i].email,
+		    rows[k].account_name, case18[i].last_login, id);
 	}
 	assert_string_equal(got, buf_str(&want));
 	assert_int_equal(len, want.len);
