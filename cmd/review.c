@@ -168,8 +168,10 @@ write_worksheets(struct store *st, const struct campaign *c, const char *dir,
 {
 	struct index_row *rows;
 	struct staged *sg;
+	struct strmap *taken = strmap_new();
 	char **files;
 	size_t i, j, k, n = 0, nsg = 0;
+	long dummy;
 	int ret = -1;
 
 	rows = xcalloc(nfmts * nrv + 1, sizeof(*rows));
@@ -179,18 +181,21 @@ write_worksheets(struct store *st, const struct campaign *c, const char *dir,
 		for (i = 0; i < nrv; i++) {
 			char *name = worksheet_file_name(&rv[i], fmts[j]->ext);
 
-			/* Ids that slug alike ("a/b", "a_b") must not share a file. */
-			for (k = 0; k < n; k++)
-				if (strcmp(files[k], name) == 0) {
-					char *dot = strrchr(name, '.'), *alt;
+			/*
+			 * Ids that slug alike ("a/b", "a_b") must not share a
+			 * file. A map, not a search of the list: one per
+			 * reviewer made thousands of reviewers quadratic.
+			 */
+			while (strmap_get(taken, name, &dummy)) {
+				char *dot = strrchr(name, '.'), *alt;
 
-					*dot = '\0';
-					alt = xasprintf("%s-%zu.%s", name, i + 1,
-					    fmts[j]->ext);
-					free(name);
-					name = alt;
-					k = (size_t)-1;	/* check again */
-				}
+				*dot = '\0';
+				alt = xasprintf("%s-%zu.%s", name, i + 1,
+				    fmts[j]->ext);
+				free(name);
+				name = alt;
+			}
+			strmap_put(taken, name, 1);
 			files[n] = name;
 			rows[n].reviewer = &rv[i];
 			rows[n].file = name;
@@ -225,6 +230,7 @@ out:
 		free(sg[k].path);
 	}
 	free(sg);
+	strmap_free(taken);
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);

@@ -1065,28 +1065,41 @@ campaign_items_each(struct store *st, const struct campaign *c,
 	struct campaign_item it;
 	int rc, ret = 0;
 
-	/* Leavers and orphans first: they are what the review is for. */
-	stmt = store_prepare(st, "SELECT item_id, reviewer_id, reviewer_name,"
-	    " person_id, person_name, title, department, source, login,"
-	    " account_name, account_kind, account_status, last_login, mfa,"
-	    " entitlement, privileged, findings, recommendation,"
-	    " person_status, termination_date,"
-	    " CASE WHEN person_status = 'terminated'"
-	    "   AND termination_date IS NOT NULL"
-	    "  THEN CAST(julianday(?3) - julianday(termination_date) AS INTEGER)"
-	    "  ELSE -1 END"
+	/*
+	 * Two statements, not "?2 IS NULL OR reviewer_id = ?2": that OR
+	 * keeps SQLite off campaign_items_by_reviewer, and one worksheet
+	 * per reviewer then scanned every item of the campaign: quadratic.
+	 */
+#define ITEMS_SELECT "SELECT item_id, reviewer_id, reviewer_name," \
+	    " person_id, person_name, title, department, source, login," \
+	    " account_name, account_kind, account_status, last_login, mfa," \
+	    " entitlement, privileged, findings, recommendation," \
+	    " person_status, termination_date," \
+	    " CASE WHEN person_status = 'terminated'" \
+	    "   AND termination_date IS NOT NULL" \
+	    "  THEN CAST(julianday(?3) - julianday(termination_date)" \
+	    "   AS INTEGER)" \
+	    "  ELSE -1 END" \
 	    " FROM campaign_items WHERE campaign_id = ?1"
-	    " AND (?2 IS NULL OR reviewer_id = ?2)"
-	    " ORDER BY reviewer_id,"
-	    " CASE WHEN person_status = 'terminated' OR (person_id IS NULL AND"
-	    "   COALESCE(account_kind, 'human') NOT IN ('service', 'shared'))"
-	    "  THEN 0 ELSE 1 END,"
-	    " person_name COLLATE NOCASE, person_id, source, login,"
-	    " entitlement IS NOT NULL, entitlement, item_id", err);
+	/* Leavers and orphans first: they are what the review is for. */
+#define ITEMS_ORDER " ORDER BY reviewer_id," \
+	    " CASE WHEN person_status = 'terminated' OR (person_id IS NULL AND" \
+	    "   COALESCE(account_kind, 'human') NOT IN ('service', 'shared'))" \
+	    "  THEN 0 ELSE 1 END," \
+	    " person_name COLLATE NOCASE, person_id, source, login," \
+	    " entitlement IS NOT NULL, entitlement, item_id"
+	if (reviewer_id != NULL)
+		stmt = store_prepare(st, ITEMS_SELECT " AND reviewer_id = ?2"
+		    ITEMS_ORDER, err);
+	else
+		stmt = store_prepare(st, ITEMS_SELECT ITEMS_ORDER, err);
+#undef ITEMS_SELECT
+#undef ITEMS_ORDER
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, c->id);
-	store_bind_text(stmt, 2, reviewer_id);
+	if (reviewer_id != NULL)
+		store_bind_text(stmt, 2, reviewer_id);
 	store_bind_text(stmt, 3, c->as_of);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		it.item_id = store_col(stmt, 0);
