@@ -31,7 +31,9 @@ static const char review_usage[] =
 "\n"
 "CAMPAIGN is a name such as Q4-2026: letters, digits, '.', '_' and '-'.\n"
 "A reviewer is the person's manager; orphans, service accounts and people\n"
-"without a manager go to the source's `owner`.\n";
+"without a manager go to the source's `owner`. Nobody reviews their own\n"
+"access: then the holder's manager, else the source's owner, else\n"
+"\"unassigned\".\n";
 
 /* Worksheet formats, by --format word (see report.h to add one). */
 static const struct worksheet_format *const formats[] = {
