@@ -3,9 +3,12 @@
  * `open`; import, status and close come in later milestones (add a row to
  * verbs[] and a review_VERB() here).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rollcall/campaign.h"
 #include "rollcall/cmd.h"
@@ -29,7 +32,9 @@ static const char review_usage[] =
 "\n"
 "CAMPAIGN is a name such as Q4-2026: letters, digits, '.', '_' and '-'.\n"
 "A reviewer is the person's manager; orphans, service accounts and people\n"
-"without a manager go to the source's `owner`.\n";
+"without a manager go to the source's `owner`. Nobody reviews their own\n"
+"access: then the holder's manager, else the source's owner, else\n"
+"\"unassigned\".\n";
 
 /* Worksheet formats, by --format word (see report.h to add one). */
 static const struct worksheet_format *const formats[] = {
@@ -129,51 +134,108 @@ current_reconcile(struct ctx *ctx)
 	return rr.id;
 }
 
-/* Every reviewer's worksheet in every format, then index.csv. */
+/*
+ * An empty file of a new, unguessable name in dir (0600, from mkstemp)
+ * for name's content: renamed into place once every file is written.
+ */
+static char *
+stage_file(const char *dir, const char *name, struct errbuf *err)
+{
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, name);
+	int fd;
+
+	if ((fd = mkstemp(tmp)) < 0) {
+		err_set(err, "cannot create a file in '%s': %s", dir,
+		    strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	close(fd);
+	return tmp;
+}
+
+struct staged {
+	char	*tmp;		/* written here first */
+	char	*path;		/* then renamed to this */
+	int	 placed;
+};
+
+/*
+ * Every reviewer's worksheet in every format, then index.csv. Each is
+ * written under a temporary name in dir, and only when all of them are
+ * complete are they renamed into place: a failure leaves no partial file
+ * and none of this campaign's (the campaign is rolled back with them).
+ */
 static int
 write_worksheets(struct store *st, const struct campaign *c, const char *dir,
     const struct worksheet_format **fmts, size_t nfmts,
     const struct campaign_reviewer *rv, size_t nrv, struct errbuf *err)
 {
 	struct index_row *rows;
-	char **files, *path;
-	size_t i, j, k, n = 0;
+	struct staged *sg;
+	struct strmap *taken = strmap_new();
+	char **files;
+	size_t i, j, k, n = 0, nsg = 0;
+	long dummy;
 	int ret = -1;
 
 	rows = xcalloc(nfmts * nrv + 1, sizeof(*rows));
 	files = xcalloc(nfmts * nrv + 1, sizeof(*files));
+	sg = xcalloc(nfmts * nrv + 1, sizeof(*sg));
 	for (j = 0; j < nfmts; j++) {
 		for (i = 0; i < nrv; i++) {
 			char *name = worksheet_file_name(&rv[i], fmts[j]->ext);
 
-			/* Ids that slug alike ("a/b", "a_b") must not share a file. */
-			for (k = 0; k < n; k++)
-				if (strcmp(files[k], name) == 0) {
-					char *dot = strrchr(name, '.'), *alt;
+			/*
+			 * Ids that slug alike ("a/b", "a_b") must not share a
+			 * file. A map, not a search of the list: one per
+			 * reviewer made thousands of reviewers quadratic.
+			 */
+			while (strmap_get(taken, name, &dummy)) {
+				char *dot = strrchr(name, '.'), *alt;
 
-					*dot = '\0';
-					alt = xasprintf("%s-%zu.%s", name, i + 1,
-					    fmts[j]->ext);
-					free(name);
-					name = alt;
-					k = (size_t)-1;	/* check again */
-				}
+				*dot = '\0';
+				alt = xasprintf("%s-%zu.%s", name, i + 1,
+				    fmts[j]->ext);
+				free(name);
+				name = alt;
+			}
+			strmap_put(taken, name, 1);
 			files[n] = name;
 			rows[n].reviewer = &rv[i];
 			rows[n].file = name;
 			n++;
-			path = xasprintf("%s/%s", dir, name);
-			if (fmts[j]->write(st, c, &rv[i], path, err) < 0) {
-				free(path);
+			sg[nsg].path = xasprintf("%s/%s", dir, name);
+			sg[nsg].tmp = stage_file(dir, name, err);
+			if (sg[nsg++].tmp == NULL || fmts[j]->write(st, c,
+			    &rv[i], sg[nsg - 1].tmp, err) < 0)
 				goto out;
-			}
-			free(path);
 		}
 	}
-	path = xasprintf("%s/index.csv", dir);
-	ret = worksheet_index_csv(path, rows, n, err);
-	free(path);
+	sg[nsg].path = xasprintf("%s/index.csv", dir);
+	if ((sg[nsg++].tmp = stage_file(dir, "index.csv", err)) == NULL ||
+	    worksheet_index_csv(sg[nsg - 1].tmp, rows, n, err) < 0)
+		goto out;
+	for (k = 0; k < nsg; k++) {
+		if (rename(sg[k].tmp, sg[k].path) < 0) {
+			err_set(err, "cannot rename '%s' to '%s': %s",
+			    sg[k].tmp, sg[k].path, strerror(errno));
+			goto out;
+		}
+		sg[k].placed = 1;
+	}
+	ret = 0;
 out:
+	for (k = 0; k < nsg; k++) {
+		if (ret < 0 && sg[k].placed)
+			unlink(sg[k].path);
+		else if (ret < 0 && sg[k].tmp != NULL)
+			unlink(sg[k].tmp);
+		free(sg[k].tmp);
+		free(sg[k].path);
+	}
+	free(sg);
+	strmap_free(taken);
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
@@ -200,7 +262,7 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	struct store *st;
 	const char *name, *out = NULL, *fmtlist = "csv";
 	char due[11], *dir = NULL;
-	int64_t rid;
+	int64_t rid, hr;
 	size_t nfmts, nrv = 0, i;
 	int ch, rc, found, has_due = 0, ret = RC_FAILURE;
 
@@ -246,10 +308,14 @@ review_open(int argc, char **argv, struct ctx *ctx)
 		campaign_release(&c);
 		return RC_USAGE;
 	}
-	if (snapshot_current(st, "hr") == 0) {
-		error("review open: no HR roster imported (rollcall import hr"
-		    " FILE): reviewers come from it");
-		return RC_USAGE;
+	/* As findings, reconcile and offboard: no roster is a failure. */
+	if ((hr = snapshot_current(st, "hr")) <= 0) {
+		if (hr < 0)
+			error("review open: database: %s", store_errmsg(st));
+		else
+			error("review open: no HR roster imported (rollcall"
+			    " import hr FILE): reviewers come from it");
+		return RC_FAILURE;
 	}
 	if ((rid = current_reconcile(ctx)) < 0)
 		return RC_FAILURE;
@@ -291,8 +357,8 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	    name, ctx->as_of, has_due ? ", due " : "", has_due ? due : "",
 	    res.items, res.revoke, res.reviewers, dir);
 	if (res.unassigned)
-		warning("%ld items have no reviewer (set `owner` on their"
-		    " source)", res.unassigned);
+		warning("%ld items have no reviewer and went to '%s' (see the"
+		    " warnings above)", res.unassigned, REVIEWER_UNASSIGNED);
 	campaign_release(&c);
 	ret = RC_OK;
 out:

@@ -46,8 +46,18 @@ struct reviewer {
 };
 
 struct finding {
+	int64_t	 account;
 	char	*kind;
 	char	*entitlement;	/* NULL: on the whole account */
+};
+
+/* One override of the current overrides snapshot, the last line per login. */
+struct ovr {
+	char	*source;
+	char	*login;
+	char	*kind;
+	char	*owner;
+	long	 line;
 };
 
 struct grant {
@@ -65,8 +75,15 @@ struct opener {
 	int64_t	 reconcile_id;
 	int64_t	 overrides_snapshot;
 	struct roster roster;
-	sqlite3_stmt *override_q;
-	sqlite3_stmt *findings_q;
+	/*
+	 * Findings and overrides are read once and searched in memory: a
+	 * query per account without an index on it made opening a campaign
+	 * quadratic in the number of orphans (every one has a finding).
+	 */
+	struct finding *findings;	/* by account */
+	size_t	 nfindings;
+	struct ovr *ovr;		/* by source, login (ASCII nocase) */
+	size_t	 novr;
 	sqlite3_stmt *grants_q;
 	sqlite3_stmt *insert;
 	struct campaign_open_result *res;
@@ -284,66 +301,113 @@ warned_once(struct opener *o, const char *source)
 	return 0;
 }
 
-/*
- * Who reviews what nobody's manager can: owner (an override's owner of a
- * service account, else the source's `owner`), else "unassigned".
- */
-static void
-owner_reviewer(struct opener *o, const char *source, const char *owner,
-    struct reviewer *rv)
+/* ASCII-only case folding, as SQLite's NOCASE that overrides match with. */
+static int
+ascii_casecmp(const char *a, const char *b)
 {
-	const struct source_cfg *sc;
-	const struct person *p;
+	unsigned char ca, cb;
 
-	if (str_empty(owner) && o->cfg &&
-	    (sc = config_source(o->cfg, source)) != NULL)
-		owner = source_get(sc, "owner");
-	if (str_empty(owner)) {
-		rv->id = rv->name = REVIEWER_UNASSIGNED;
-		rv->email = NULL;
-		if (!warned_once(o, source))
-			add_warning(o->res, xasprintf("source '%s' has no"
-			    " owner: its orphans, service accounts and people"
-			    " without a manager go to reviewer '%s'", source,
-			    REVIEWER_UNASSIGNED));
-		return;
-	}
-	if ((p = roster_find(&o->roster, owner)) != NULL) {
-		rv->id = p->id;
-		rv->name = p->name;
-		rv->email = p->email;
-		return;
-	}
-	rv->id = rv->name = owner;
-	rv->email = NULL;
-	if (!warned_once(o, source))
-		add_warning(o->res, xasprintf("owner '%s' of source '%s' is"
-		    " not in the HR roster", owner, source));
+	do {
+		ca = (unsigned char)*a++;
+		cb = (unsigned char)*b++;
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+	} while (ca == cb && ca != '\0');
+	return ca - cb;
 }
 
-/* An override of (source, login): its kind and owner (*kind NULL: none). */
 static int
-override_of(struct opener *o, const char *source, const char *login,
-    char **kind, char **owner, struct errbuf *err)
+ovr_key_cmp(const void *a, const void *b)
 {
+	const struct ovr *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->source, y->source)) != 0)
+		return c;
+	return ascii_casecmp(x->login, y->login);
+}
+
+/* Within one (source, login) the latest line first: that one is in force. */
+static int
+ovr_cmp(const void *a, const void *b)
+{
+	const struct ovr *x = a, *y = b;
+	int c;
+
+	if ((c = ovr_key_cmp(a, b)) != 0)
+		return c;
+	return (x->line < y->line) - (x->line > y->line);
+}
+
+static void
+ovr_release(struct ovr *v)
+{
+	free(v->source);
+	free(v->login);
+	free(v->kind);
+	free(v->owner);
+}
+
+/* The current overrides, sorted for bsearch, one per (source, login). */
+static int
+overrides_load(struct opener *o, struct errbuf *err)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0, i, n;
 	int rc;
 
-	*kind = *owner = NULL;
-	if (o->overrides_snapshot <= 0 || str_empty(login))
+	if (o->overrides_snapshot <= 0)
 		return 0;
-	sqlite3_bind_int64(o->override_q, 1, o->overrides_snapshot);
-	store_bind_text(o->override_q, 2, source);
-	store_bind_text(o->override_q, 3, login);
-	if ((rc = sqlite3_step(o->override_q)) == SQLITE_ROW) {
-		*kind = col_dup(o->override_q, 0);
-		*owner = col_dup(o->override_q, 1);
+	stmt = store_prepare(o->st, "SELECT source, login, kind, owner, line"
+	    " FROM overrides WHERE snapshot_id = ?", err);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, o->overrides_snapshot);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct ovr *v;
+
+		if (o->novr == cap) {
+			cap = cap ? cap * 2 : 64;
+			o->ovr = xrealloc(o->ovr, cap * sizeof(*o->ovr));
+		}
+		v = &o->ovr[o->novr++];
+		v->source = xstrdup(store_col(stmt, 0));
+		v->login = xstrdup(store_col(stmt, 1));
+		v->kind = col_dup(stmt, 2);
+		v->owner = col_dup(stmt, 3);
+		v->line = (long)sqlite3_column_int64(stmt, 4);
 	}
-	sqlite3_reset(o->override_q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
 		err_set(err, "cannot read overrides: %s", store_errmsg(o->st));
 		return -1;
 	}
+	if (o->novr == 0)
+		return 0;
+	qsort(o->ovr, o->novr, sizeof(*o->ovr), ovr_cmp);
+	for (i = 1, n = 1; i < o->novr; i++) {
+		if (ovr_key_cmp(&o->ovr[n - 1], &o->ovr[i]) == 0)
+			ovr_release(&o->ovr[i]);	/* an older line */
+		else
+			o->ovr[n++] = o->ovr[i];
+	}
+	o->novr = n;
 	return 0;
+}
+
+/* The override in force for (source, login), or NULL. */
+static const struct ovr *
+override_of(const struct opener *o, const char *source, const char *login)
+{
+	struct ovr key;
+
+	if (o->novr == 0 || str_empty(login))
+		return NULL;
+	key.source = (char *)source;
+	key.login = (char *)login;
+	return bsearch(&key, o->ovr, o->novr, sizeof(*o->ovr), ovr_key_cmp);
 }
 
 static void
@@ -358,29 +422,60 @@ findings_free(struct finding *f, size_t n)
 	free(f);
 }
 
-/* The account's findings that no exception suppresses. */
+/* Every finding of the reconcile that no exception suppresses, by account. */
 static int
-findings_of(struct opener *o, int64_t account, struct finding **out,
-    size_t *n, struct errbuf *err)
+findings_load(struct opener *o, struct errbuf *err)
 {
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	sqlite3_bind_int64(o->findings_q, 1, o->reconcile_id);
-	sqlite3_bind_int64(o->findings_q, 2, account);
-	while ((rc = sqlite3_step(o->findings_q)) == SQLITE_ROW) {
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[*n].kind = xstrdup(store_col(o->findings_q, 0));
-		(*out)[*n].entitlement = col_dup(o->findings_q, 1);
-		(*n)++;
+	stmt = store_prepare(o->st, "SELECT account_id, kind, entitlement"
+	    " FROM findings WHERE reconcile_id = ? AND account_id IS NOT NULL"
+	    " AND suppressed_by IS NULL ORDER BY account_id, id", err);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, o->reconcile_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct finding *f;
+
+		if (o->nfindings == cap) {
+			cap = cap ? cap * 2 : 256;
+			o->findings = xrealloc(o->findings,
+			    cap * sizeof(*o->findings));
+		}
+		f = &o->findings[o->nfindings++];
+		f->account = sqlite3_column_int64(stmt, 0);
+		f->kind = xstrdup(store_col(stmt, 1));
+		f->entitlement = col_dup(stmt, 2);
 	}
-	sqlite3_reset(o->findings_q);
+	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		err_set(err, "cannot read findings: %s", store_errmsg(o->st));
 		return -1;
 	}
 	return 0;
+}
+
+/* The account's findings: a run of o->findings (lent), *n of them. */
+static const struct finding *
+findings_of(const struct opener *o, int64_t account, size_t *n)
+{
+	size_t lo = 0, hi = o->nfindings, end;
+
+	while (lo < hi) {		/* the first one >= account */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->findings[mid].account < account)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < o->nfindings &&
+	    o->findings[end].account == account; end++)
+		;
+	*n = end - lo;
+	return *n ? &o->findings[lo] : NULL;
 }
 
 static void
@@ -484,6 +579,115 @@ struct account_row {
 	const char *person_id;
 };
 
+/*
+ * The person with that id if they can sign a review: in the roster and
+ * not terminated (leave counts as active). Else NULL and *why is
+ * "not_in_roster" or "terminated", the words of service_no_owner.
+ */
+static const struct person *
+active_person(const struct roster *r, const char *id, const char **why)
+{
+	const struct person *p = roster_find(r, id);
+
+	if (p == NULL) {
+		*why = "not_in_roster";
+		return NULL;
+	}
+	if (strcmp(p->status, "terminated") == 0) {
+		*why = "terminated";
+		return NULL;
+	}
+	*why = NULL;
+	return p;
+}
+
+static const char *
+why_text(const char *why)
+{
+	return strcmp(why, "terminated") == 0 ?
+	    "has left (terminated in the HR roster)" :
+	    "is not in the HR roster";
+}
+
+/*
+ * The source's `owner` if they can review; else NULL, and a warning once
+ * per source: an owner who is gone is no owner, and a worksheet in their
+ * name would reach nobody.
+ */
+static const struct person *
+source_owner(struct opener *o, const char *source)
+{
+	const struct source_cfg *sc;
+	const struct person *p;
+	const char *owner = NULL, *why;
+
+	if (o->cfg && (sc = config_source(o->cfg, source)) != NULL)
+		owner = source_get(sc, "owner");
+	if (str_empty(owner)) {
+		if (!warned_once(o, source))
+			add_warning(o->res, xasprintf("source '%s' has no"
+			    " owner: its orphans, service accounts and people"
+			    " without a manager go to reviewer '%s'", source,
+			    REVIEWER_UNASSIGNED));
+		return NULL;
+	}
+	if ((p = active_person(&o->roster, owner, &why)) != NULL)
+		return p;
+	if (!warned_once(o, source))
+		add_warning(o->res, xasprintf("owner '%s' of source '%s' (its"
+		    " `owner` setting) %s: its orphans, service accounts and"
+		    " people without a manager go to reviewer '%s'", owner,
+		    source, why_text(why), REVIEWER_UNASSIGNED));
+	return NULL;
+}
+
+/*
+ * Who reviews account a (README.md, "Reviewers"). holder: the person the
+ * account is linked to (for a service account by override: its owner), or
+ * NULL. The holder's manager reviews; orphans and people without a manager
+ * go to the source's owner; service and shared accounts to their owner in
+ * the overrides if that owner is still here, else to the source's owner.
+ * Nobody reviews their own access: when that would be the holder, their
+ * manager, else the source's owner if someone else, else "unassigned".
+ * NULL: "unassigned".
+ */
+static const struct person *
+choose_reviewer(struct opener *o, const struct account_row *a,
+    const struct person *holder, int service, const char *kind,
+    const char *oowner)
+{
+	const struct person *r = NULL, *so;
+	const char *why;
+
+	if (service && !str_empty(oowner) &&
+	    (r = active_person(&o->roster, oowner, &why)) == NULL) {
+		so = source_owner(o, a->source);
+		add_warning(o->res, xasprintf("owner '%s' of %s account '%s'"
+		    " (source '%s', overrides) %s: it goes to %s '%s'",
+		    oowner, kind, a->login, a->source, why_text(why),
+		    so ? "the source's owner" : "reviewer",
+		    so ? so->id : REVIEWER_UNASSIGNED));
+		return so;
+	}
+	if (r == NULL && !service && holder != NULL)
+		r = manager_of(&o->roster, holder);
+	if (r == NULL)
+		r = source_owner(o, a->source);
+	if (r == NULL || holder == NULL || r != holder)
+		return r;
+	/* The holder would sign for their own access: escalate. */
+	if ((r = manager_of(&o->roster, holder)) != NULL)
+		return r;
+	if ((so = source_owner(o, a->source)) != NULL && so != holder)
+		return so;
+	add_warning(o->res, xasprintf("%s would review their own account"
+	    " '%s' in source '%s' (no manager, no other owner of the"
+	    " source): it goes to reviewer '%s'", holder->id,
+	    a->login ? a->login : a->native_id, a->source,
+	    REVIEWER_UNASSIGNED));
+	return NULL;
+}
+
 static int
 insert_item(struct opener *o, const struct account_row *a,
     const struct person *p, const char *kind, const struct reviewer *rv,
@@ -548,30 +752,29 @@ static int
 open_account(struct opener *o, const struct account_row *a,
     struct errbuf *err)
 {
-	const struct person *p = NULL, *m;
+	const struct person *p = NULL, *holder, *r;
+	const struct finding *f;
+	const struct ovr *ov;
 	struct reviewer rv;
-	struct finding *f = NULL;
 	struct grant *g = NULL;
-	char *okind = NULL, *oowner = NULL;
 	const char *kind;
 	size_t nf = 0, ng = 0, i;
 	int ret = -1, service;
 
-	if (override_of(o, a->source, a->login, &okind, &oowner, err) < 0)
-		goto out;
-	kind = okind ? okind : a->kind ? a->kind : "human";
+	ov = override_of(o, a->source, a->login);
+	kind = ov && ov->kind ? ov->kind : a->kind ? a->kind : "human";
 	service = strcmp(kind, "service") == 0 || strcmp(kind, "shared") == 0;
+	holder = roster_find(&o->roster, a->person_id);
 	/* A service account is reviewed by its owner, not held by a person. */
 	if (!service)
-		p = roster_find(&o->roster, a->person_id);
-	if (p && (m = manager_of(&o->roster, p)) != NULL) {
-		rv.id = m->id;
-		rv.name = m->name;
-		rv.email = m->email;
-	} else
-		owner_reviewer(o, a->source, service ? oowner : NULL, &rv);
-	if (findings_of(o, a->id, &f, &nf, err) < 0 ||
-	    grants_of(o, a->id, &g, &ng, err) < 0)
+		p = holder;
+	r = choose_reviewer(o, a, holder, service, kind,
+	    service && ov ? ov->owner : NULL);
+	rv.id = r ? r->id : REVIEWER_UNASSIGNED;
+	rv.name = r ? r->name : REVIEWER_UNASSIGNED;
+	rv.email = r ? r->email : NULL;
+	f = findings_of(o, a->id, &nf);
+	if (grants_of(o, a->id, &g, &ng, err) < 0)
 		goto out;
 	if (ng == 0)
 		ret = insert_item(o, a, p, kind, &rv, NULL, 1, f, nf, err);
@@ -584,10 +787,7 @@ open_account(struct opener *o, const struct account_row *a,
 			break;
 	}
 out:
-	findings_free(f, nf);
 	grants_free(g, ng);
-	free(okind);
-	free(oowner);
 	return ret;
 }
 
@@ -718,7 +918,7 @@ campaign_open(struct store *st, const struct config *cfg, const char *name,
 	if (hr == 0) {
 		err_set(err, "no HR roster imported (rollcall import hr FILE):"
 		    " reviewers come from it");
-		return CAMPAIGN_REFUSED;
+		return -1;
 	}
 	if ((o.overrides_snapshot = snapshot_current(st, "overrides")) < 0) {
 		err_set(err, "database: %s", store_errmsg(st));
@@ -726,13 +926,7 @@ campaign_open(struct store *st, const struct config *cfg, const char *name,
 	}
 	if (roster_load(&o, hr, err) < 0)
 		goto out;
-	if ((o.override_q = store_prepare(st, "SELECT kind, owner"
-	    " FROM overrides WHERE snapshot_id = ? AND source = ?"
-	    " AND login = ? COLLATE NOCASE ORDER BY line DESC LIMIT 1",
-	    err)) == NULL ||
-	    (o.findings_q = store_prepare(st, "SELECT kind, entitlement"
-	    " FROM findings WHERE reconcile_id = ? AND account_id = ?"
-	    " AND suppressed_by IS NULL", err)) == NULL ||
+	if (overrides_load(&o, err) < 0 || findings_load(&o, err) < 0 ||
 	    (o.grants_q = store_prepare(st, "SELECT e.name, e.privileged,"
 	    " e.native_id FROM grants g JOIN entitlements e"
 	    " ON e.id = g.entitlement_id WHERE g.account_id = ?"
@@ -753,8 +947,10 @@ campaign_open(struct store *st, const struct config *cfg, const char *name,
 		goto out;
 	ret = 0;
 out:
-	sqlite3_finalize(o.override_q);
-	sqlite3_finalize(o.findings_q);
+	for (i = 0; i < o.novr; i++)
+		ovr_release(&o.ovr[i]);
+	free(o.ovr);
+	findings_free(o.findings, o.nfindings);
 	sqlite3_finalize(o.grants_q);
 	sqlite3_finalize(o.insert);
 	roster_free(&o.roster);
@@ -869,28 +1065,41 @@ campaign_items_each(struct store *st, const struct campaign *c,
 	struct campaign_item it;
 	int rc, ret = 0;
 
-	/* Leavers and orphans first: they are what the review is for. */
-	stmt = store_prepare(st, "SELECT item_id, reviewer_id, reviewer_name,"
-	    " person_id, person_name, title, department, source, login,"
-	    " account_name, account_kind, account_status, last_login, mfa,"
-	    " entitlement, privileged, findings, recommendation,"
-	    " person_status, termination_date,"
-	    " CASE WHEN person_status = 'terminated'"
-	    "   AND termination_date IS NOT NULL"
-	    "  THEN CAST(julianday(?3) - julianday(termination_date) AS INTEGER)"
-	    "  ELSE -1 END"
+	/*
+	 * Two statements, not "?2 IS NULL OR reviewer_id = ?2": that OR
+	 * keeps SQLite off campaign_items_by_reviewer, and one worksheet
+	 * per reviewer then scanned every item of the campaign: quadratic.
+	 */
+#define ITEMS_SELECT "SELECT item_id, reviewer_id, reviewer_name," \
+	    " person_id, person_name, title, department, source, login," \
+	    " account_name, account_kind, account_status, last_login, mfa," \
+	    " entitlement, privileged, findings, recommendation," \
+	    " person_status, termination_date," \
+	    " CASE WHEN person_status = 'terminated'" \
+	    "   AND termination_date IS NOT NULL" \
+	    "  THEN CAST(julianday(?3) - julianday(termination_date)" \
+	    "   AS INTEGER)" \
+	    "  ELSE -1 END" \
 	    " FROM campaign_items WHERE campaign_id = ?1"
-	    " AND (?2 IS NULL OR reviewer_id = ?2)"
-	    " ORDER BY reviewer_id,"
-	    " CASE WHEN person_status = 'terminated' OR (person_id IS NULL AND"
-	    "   COALESCE(account_kind, 'human') NOT IN ('service', 'shared'))"
-	    "  THEN 0 ELSE 1 END,"
-	    " person_name COLLATE NOCASE, person_id, source, login,"
-	    " entitlement IS NOT NULL, entitlement, item_id", err);
+	/* Leavers and orphans first: they are what the review is for. */
+#define ITEMS_ORDER " ORDER BY reviewer_id," \
+	    " CASE WHEN person_status = 'terminated' OR (person_id IS NULL AND" \
+	    "   COALESCE(account_kind, 'human') NOT IN ('service', 'shared'))" \
+	    "  THEN 0 ELSE 1 END," \
+	    " person_name COLLATE NOCASE, person_id, source, login," \
+	    " entitlement IS NOT NULL, entitlement, item_id"
+	if (reviewer_id != NULL)
+		stmt = store_prepare(st, ITEMS_SELECT " AND reviewer_id = ?2"
+		    ITEMS_ORDER, err);
+	else
+		stmt = store_prepare(st, ITEMS_SELECT ITEMS_ORDER, err);
+#undef ITEMS_SELECT
+#undef ITEMS_ORDER
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, c->id);
-	store_bind_text(stmt, 2, reviewer_id);
+	if (reviewer_id != NULL)
+		store_bind_text(stmt, 2, reviewer_id);
 	store_bind_text(stmt, 3, c->as_of);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		it.item_id = store_col(stmt, 0);

@@ -1013,19 +1013,36 @@ entitlement_names(struct jw *w, const struct account *a)
 
 /* ---- one account ---- */
 
+/*
+ * Why the owner named in the overrides cannot own: "not_in_roster",
+ * "terminated", or NULL when they are an active person (leave counts).
+ */
+static const char *
+owner_state(struct run *r, const struct match_result *mr)
+{
+	const struct person *p = matcher_person(r->m, mr->person);
+
+	if (p == NULL)
+		return "not_in_roster";
+	return p->terminated ? "terminated" : NULL;
+}
+
 static int
 find_service(struct run *r, const struct account *a,
     const struct match_result *mr)
 {
 	const struct source_cfg *sc;
+	const char *state = NULL;
 	struct jw *d;
 
-	if (mr->owner != NULL)
+	/* An owner who is not an active person is no owner (DESIGN.md). */
+	if (mr->owner != NULL && (state = owner_state(r, mr)) == NULL)
 		return 0;
 	d = detail(r);
 	jw_kstr(d, "kind", mr->kind);
-	jw_key(d, "owner");
-	jw_null(d);
+	jw_kstr(d, "owner", mr->owner);
+	if (state != NULL)
+		jw_kstr(d, "owner_state", state);
 	if (mr->override_line > 0)
 		jw_kint(d, "override_line", mr->override_line);
 	else
@@ -1788,6 +1805,46 @@ newest_snapshot(struct store *st, struct errbuf *err)
 	return id;
 }
 
+/*
+ * Without a roster every account would come out an orphan and offboard
+ * would find nobody terminated: refuse rather than report that.
+ */
+static int
+require_roster(struct store *st, struct errbuf *err)
+{
+	int64_t hr;
+
+	if ((hr = snapshot_current(st, "hr")) < 0) {
+		err_set(err, "database: %s", store_errmsg(st));
+		return -1;
+	}
+	if (hr == 0) {
+		err_set(err, "no HR roster imported (rollcall import hr FILE)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Current snapshots of account sources (not HR or a rule set); -1 on error. */
+static int64_t
+account_sources(struct store *st, struct errbuf *err)
+{
+	sqlite3_stmt *q;
+	int64_t n = -1;
+
+	q = store_prepare(st, "SELECT COUNT(*) FROM current_snapshots c"
+	    " JOIN snapshots s ON s.id = c.id WHERE s.kind NOT IN "
+	    NOT_A_PULL, err);
+	if (q == NULL)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	else
+		err_set(err, "database: %s", store_errmsg(st));
+	sqlite3_finalize(q);
+	return n;
+}
+
 static int
 begin_reconcile(struct run *r)
 {
@@ -1893,6 +1950,8 @@ reconcile_run(struct store *st, const struct config *cfg, const char *as_of,
 		err_set(err, "bad as-of date '%s'", as_of ? as_of : "");
 		return -1;
 	}
+	if (require_roster(st, err) < 0)
+		return -1;
 	r.dormant_days = cfg ? cfg->dormant_days : 90;
 	r.m = matcher_new(cfg ? config_hr(cfg, "alias_domains") : NULL, as_of);
 	r.matrix_sources = strmap_new();
@@ -2018,11 +2077,18 @@ reconcile_ensure(struct store *st, const struct config *cfg,
     const char *as_of, struct reconcile_result *res, struct errbuf *err)
 {
 	struct reconcile_result tmp;
-	int64_t id;
+	int64_t id, n;
 
 	if (res == NULL)
 		res = &tmp;
 	memset(res, 0, sizeof(*res));
+	/* Before reusing one: a reconcile made without a roster is no use. */
+	if (require_roster(st, err) < 0 || (n = account_sources(st, err)) < 0)
+		return -1;
+	/* An empty list must not read as "all clear". */
+	if (n == 0)
+		warning("no accounts pulled or imported yet (rollcall pull,"
+		    " or rollcall import accounts SOURCE FILE)");
 	if ((id = reconcile_current(st, as_of, err)) != 0)
 		return id;
 	if (reconcile_run(st, cfg, as_of, res, err) < 0)

@@ -24,17 +24,17 @@
 #define SLUG_MAX 48
 
 const char *const worksheet_columns[] = {
-	"reviewer", "person", "title", "department", "source", "login",
-	"account_name", "status", "last_login", "mfa", "entitlement",
+	"reviewer", "reviewer_id", "person", "title", "department", "source",
+	"login", "account_name", "status", "last_login", "mfa", "entitlement",
 	"privileged", "findings", "days_since_termination", "recommendation",
 	"item_id", "decision", "comment",
 };
 const size_t worksheet_ncolumns = ARRAY_SIZE(worksheet_columns);
 
 enum {
-	COL_REVIEWER, COL_PERSON, COL_TITLE, COL_DEPARTMENT, COL_SOURCE,
-	COL_LOGIN, COL_ACCOUNT_NAME, COL_STATUS, COL_LAST_LOGIN, COL_MFA,
-	COL_ENTITLEMENT, COL_PRIVILEGED, COL_FINDINGS, COL_DAYS,
+	COL_REVIEWER, COL_REVIEWER_ID, COL_PERSON, COL_TITLE, COL_DEPARTMENT,
+	COL_SOURCE, COL_LOGIN, COL_ACCOUNT_NAME, COL_STATUS, COL_LAST_LOGIN,
+	COL_MFA, COL_ENTITLEMENT, COL_PRIVILEGED, COL_FINDINGS, COL_DAYS,
 	COL_RECOMMENDATION, COL_ITEM_ID, COL_DECISION, COL_COMMENT,
 };
 
@@ -52,6 +52,9 @@ worksheet_cell(const struct campaign_item *it, size_t col, char num[32],
 	switch (col) {
 	case COL_REVIEWER:
 		return nz(it->reviewer_name);
+	case COL_REVIEWER_ID:
+		/* Names repeat and change; the id says who signs. */
+		return nz(it->reviewer_id);
 	case COL_PERSON:
 		return nz(it->person_name);
 	case COL_TITLE:
@@ -210,7 +213,8 @@ report_mkdir(const char *dir, struct errbuf *err)
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			/* Worksheets hold identity data: owner only. */
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
 				err_set(err, "cannot create folder '%s': %s",
 				    p, strerror(errno));
 				goto out;
@@ -248,8 +252,10 @@ report_create(const char *path, struct errbuf *err)
 	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+	    0600);
+	/* An existing file keeps its mode through O_TRUNC: set it again. */
+	if (fd < 0 || fchmod(fd, 0600) < 0 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
 		err_set(err, "cannot create '%s': %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -43,7 +43,9 @@ rc_() { "$ROLLCALL" -d "$db" -c "$data/rollcall.conf" --as-of 2026-12-01 "$@"; }
 
 # rollcall creates the schema; the data goes in with the shell
 rc_ init >/dev/null 2>&1 || { notok "init"; exit 1; }
-check "reconcile on an empty database" 0 rc_ reconcile
+check "reconcile on an empty database: no HR roster" 2 rc_ reconcile
+has "no HR roster: says which import is missing" \
+    "no HR roster imported (rollcall import hr FILE)" "$tmp/err"
 sqlite3 "$db" <"$data/small.sql" || { notok "load small.sql"; exit 1; }
 
 check "reconcile" 0 rc_ reconcile

@@ -198,7 +198,9 @@ load_config(const char *text)
 /*
  * The people: E100 CEO (no manager), E200 manager of E201..E204, E300
  * terminated manager of E301 (so E301 goes up to E100), E201 terminated.
- * corp-ldap (owner E900) and billing (no owner).
+ * corp-ldap (owner E900), billing (no owner), hrapp (owner E100, the CEO),
+ * legacy (owner E300, who left) and vendor (owner E999, not in the roster);
+ * only corp-ldap and billing have a snapshot unless a test adds one.
  */
 static int
 setup(void **state)
@@ -211,7 +213,10 @@ setup(void **state)
 	assert_non_null(fx->st);
 	fx->cfg = load_config(
 	    "[source \"corp-ldap\"]\ntype = csv\nowner = E900\n"
-	    "[source \"billing\"]\ntype = csv\n");
+	    "[source \"billing\"]\ntype = csv\n"
+	    "[source \"hrapp\"]\ntype = csv\nowner = E100\n"
+	    "[source \"legacy\"]\ntype = csv\nowner = E300\n"
+	    "[source \"vendor\"]\ntype = csv\nowner = E999\n");
 	fx->hr = snap(fx->st, "hr", "hr");
 	person(fx->st, fx->hr, "E100", "Ada Chief", "active", NULL, NULL,
 	    "Exec", "CEO");
@@ -592,7 +597,7 @@ test_refusals(void **state)
 	empty = store_open(":memory:", &err);
 	assert_non_null(empty);
 	assert_int_equal(campaign_open(empty, fx->cfg, "Q1", AS_OF, NULL, 0,
-	    &res, &err), CAMPAIGN_REFUSED);
+	    &res, &err), -1);
 	assert_string_equal(err.msg, "no HR roster imported (rollcall import"
 	    " hr FILE): reviewers come from it");
 	store_close(empty);
@@ -619,6 +624,246 @@ test_duplicate_entitlement_names(void **state)
 	campaign_result_release(&res);
 }
 
+static void
+override(struct store *st, long line, const char *source, const char *login,
+    const char *kind, const char *owner)
+{
+	struct errbuf err = { "" };
+	sqlite3_stmt *q;
+
+	q = store_prepare(st, "INSERT INTO overrides (snapshot_id, line,"
+	    " source, login, kind, owner) VALUES ((SELECT MAX(id) FROM"
+	    " snapshots WHERE source = 'overrides'), ?, ?, ?, ?, ?)", &err);
+	assert_non_null(q);
+	sqlite3_bind_int64(q, 1, line);
+	store_bind_text(q, 2, source);
+	store_bind_text(q, 3, login);
+	store_bind_text(q, 4, kind);
+	store_bind_text(q, 5, owner);
+	assert_int_equal(store_step_done(st, q, &err), 0);
+	sqlite3_finalize(q);
+}
+
+static int
+has_warning(const struct campaign_open_result *res, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < res->nwarnings; i++)
+		if (strcmp(res->warnings[i], want) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The repro of overrides-bad-owner.csv: a service account whose owner in
+ * the overrides is not in the roster (E99) or has left (E300) is no one's:
+ * it goes to the source's owner, or to "unassigned", and the warning says
+ * whose owner is missing.
+ */
+static void
+test_service_owner_gone(void **state)
+{
+	struct fx *fx = *state;
+	struct campaign_open_result res;
+	int64_t a;
+
+	snap(fx->st, "overrides", "overrides");
+	override(fx->st, 2, "corp-ldap", "svc-backup", "service", "E99");
+	override(fx->st, 3, "corp-ldap", "svc-report", "service", "E300");
+	override(fx->st, 4, "billing", "svc-pay", "shared", "E300");
+	a = account(fx->st, fx->ldap, "corp-ldap", "s1", "svc-backup", 1,
+	    NULL, NULL);
+	finding(fx->st, fx->rid, "service_no_owner", a, NULL, 0);
+	/* reconcile links a service account to its owner, even a leaver */
+	a = account(fx->st, fx->ldap, "corp-ldap", "s2", "svc-report", 1,
+	    NULL, NULL);
+	link_to(fx->st, fx->rid, a, "E300");
+	finding(fx->st, fx->rid, "service_no_owner", a, NULL, 0);
+	a = account(fx->st, fx->billing, "billing", "s3", "svc-pay", 1, NULL,
+	    NULL);
+	link_to(fx->st, fx->rid, a, "E300");
+
+	assert_int_equal(open_q4(fx, &res), 0);
+	assert_item(fx, "corp-ldap", "svc-backup", NULL,
+	    "E900|Ole Owner|-|service_no_owner|-|0");
+	assert_item(fx, "corp-ldap", "svc-report", NULL,
+	    "E900|Ole Owner|-|service_no_owner|-|0");
+	assert_item(fx, "billing", "svc-pay", NULL,
+	    "unassigned|unassigned|-|-|-|0");
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE reviewer_id IN ('E99', 'E300')"), 0);
+	assert_int_equal(res.reviewers, 2);
+	assert_int_equal(res.unassigned, 1);
+	assert_int_equal(res.nwarnings, 4);
+	assert_true(has_warning(&res, "owner 'E99' of service account"
+	    " 'svc-backup' (source 'corp-ldap', overrides) is not in the HR"
+	    " roster: it goes to the source's owner 'E900'"));
+	assert_true(has_warning(&res, "owner 'E300' of service account"
+	    " 'svc-report' (source 'corp-ldap', overrides) has left"
+	    " (terminated in the HR roster): it goes to the source's owner"
+	    " 'E900'"));
+	assert_true(has_warning(&res, "owner 'E300' of shared account"
+	    " 'svc-pay' (source 'billing', overrides) has left (terminated in"
+	    " the HR roster): it goes to reviewer 'unassigned'"));
+	assert_true(has_warning(&res, "source 'billing' has no owner: its"
+	    " orphans, service accounts and people without a manager go to"
+	    " reviewer 'unassigned'"));
+	campaign_result_release(&res);
+}
+
+/* A source owner who is gone is no owner either. */
+static void
+test_source_owner_gone(void **state)
+{
+	struct fx *fx = *state;
+	struct campaign_open_result res;
+	int64_t legacy, vendor;
+
+	legacy = snap(fx->st, "legacy", "csv");
+	vendor = snap(fx->st, "vendor", "csv");
+	account(fx->st, legacy, "legacy", "l1", "ghost", 1, NULL, NULL);
+	account(fx->st, vendor, "vendor", "v1", "ghost", 1, "service", NULL);
+	assert_int_equal(open_q4(fx, &res), 0);
+	assert_item(fx, "legacy", "ghost", NULL,
+	    "unassigned|unassigned|-|-|-|0");
+	assert_item(fx, "vendor", "ghost", NULL,
+	    "unassigned|unassigned|-|-|-|0");
+	assert_int_equal(res.nwarnings, 2);
+	assert_string_equal(res.warnings[0], "owner 'E300' of source 'legacy'"
+	    " (its `owner` setting) has left (terminated in the HR roster):"
+	    " its orphans, service accounts and people without a manager go"
+	    " to reviewer 'unassigned'");
+	assert_string_equal(res.warnings[1], "owner 'E999' of source 'vendor'"
+	    " (its `owner` setting) is not in the HR roster: its orphans,"
+	    " service accounts and people without a manager go to reviewer"
+	    " 'unassigned'");
+	campaign_result_release(&res);
+}
+
+/*
+ * Nobody reviews their own access: the holder's manager instead, else
+ * the source's owner if someone else, else "unassigned" with a warning.
+ */
+static void
+test_no_self_review(void **state)
+{
+	struct fx *fx = *state;
+	struct campaign_open_result res;
+	int64_t hrapp, a;
+
+	hrapp = snap(fx->st, "hrapp", "csv");
+	snap(fx->st, "overrides", "overrides");
+	/* the source owner's own account: their manager, as anyone's */
+	a = account(fx->st, fx->ldap, "corp-ldap", "u900", "ole", 1, NULL,
+	    NULL);
+	link_to(fx->st, fx->rid, a, "E900");
+	/* the CEO owns hrapp and has no manager: nobody else can */
+	a = account(fx->st, hrapp, "hrapp", "h100", "ada", 1, NULL, NULL);
+	link_to(fx->st, fx->rid, a, "E100");
+	/* the CEO in corp-ldap: its owner E900 */
+	a = account(fx->st, fx->ldap, "corp-ldap", "u100", "ada", 1, NULL,
+	    NULL);
+	link_to(fx->st, fx->rid, a, "E100");
+	/* a service account linked to its owner E200: E200's manager */
+	override(fx->st, 2, "corp-ldap", "build", "service", "E200");
+	a = account(fx->st, fx->ldap, "corp-ldap", "s1", "build", 1, NULL,
+	    NULL);
+	link_to(fx->st, fx->rid, a, "E200");
+	/* owned by the CEO: corp-ldap's owner; in hrapp: nobody */
+	override(fx->st, 3, "corp-ldap", "svc-ceo", "shared", "E100");
+	a = account(fx->st, fx->ldap, "corp-ldap", "s2", "svc-ceo", 1, NULL,
+	    NULL);
+	link_to(fx->st, fx->rid, a, "E100");
+	override(fx->st, 4, "hrapp", "svc-ceo", "service", "E100");
+	a = account(fx->st, hrapp, "hrapp", "s3", "svc-ceo", 1, NULL, NULL);
+	link_to(fx->st, fx->rid, a, "E100");
+
+	assert_int_equal(open_q4(fx, &res), 0);
+	assert_item(fx, "corp-ldap", "ole", NULL, "E100|Ada Chief|E900|-|-|0");
+	assert_item(fx, "hrapp", "ada", NULL,
+	    "unassigned|unassigned|E100|-|-|0");
+	assert_item(fx, "corp-ldap", "ada", NULL, "E900|Ole Owner|E100|-|-|0");
+	assert_item(fx, "corp-ldap", "build", NULL, "E100|Ada Chief|-|-|-|0");
+	assert_item(fx, "corp-ldap", "svc-ceo", NULL, "E900|Ole Owner|-|-|-|0");
+	assert_item(fx, "hrapp", "svc-ceo", NULL,
+	    "unassigned|unassigned|-|-|-|0");
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE reviewer_id = person_id"), 0);
+	assert_int_equal(res.unassigned, 2);
+	assert_int_equal(res.nwarnings, 2);
+	assert_string_equal(res.warnings[0], "E100 would review their own"
+	    " account 'ada' in source 'hrapp' (no manager, no other owner of"
+	    " the source): it goes to reviewer 'unassigned'");
+	assert_string_equal(res.warnings[1], "E100 would review their own"
+	    " account 'svc-ceo' in source 'hrapp' (no manager, no other owner"
+	    " of the source): it goes to reviewer 'unassigned'");
+	campaign_result_release(&res);
+}
+
+/*
+ * Thousands of orphans open as fast as linked accounts (their findings
+ * used to be looked up with a scan per account: quadratic), and each
+ * item gets its own account's findings and override, no other's.
+ */
+static void
+test_many_orphans(void **state)
+{
+	struct fx *fx = *state;
+	struct campaign_open_result res;
+	struct errbuf err = { "" };
+	char nid[32], login[32];
+	int64_t a;
+	int i;
+
+	snap(fx->st, "overrides", "overrides");
+	assert_int_equal(store_begin(fx->st, &err), 0);
+	for (i = 0; i < 4000; i++) {
+		snprintf(nid, sizeof(nid), "x%d", i);
+		snprintf(login, sizeof(login), "user%d", i);
+		a = account(fx->st, fx->ldap, "corp-ldap", nid, login, 1, NULL,
+		    NULL);
+		if (i % 2 == 0) {
+			finding(fx->st, fx->rid, "orphan", a, NULL, 0);
+		} else {
+			link_to(fx->st, fx->rid, a, "E202");
+			if (i % 10 == 1)
+				finding(fx->st, fx->rid, "dormant", a, NULL, 0);
+		}
+		/* upper case, the older line first, another source's too */
+		if (i % 1000 == 3) {
+			snprintf(login, sizeof(login), "USER%d", i);
+			override(fx->st, i, "corp-ldap", login, "service",
+			    "E300");
+			override(fx->st, i + 5000, "corp-ldap", login,
+			    "shared", "E100");
+			override(fx->st, i + 9000, "billing", login,
+			    "service", "E200");
+		}
+	}
+	assert_int_equal(store_commit(fx->st, &err), 0);
+	assert_int_equal(open_q4(fx, &res), 0);
+	assert_int_equal(res.items, 4000);
+	assert_int_equal(res.revoke, 2000);
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE reviewer_id = 'E900' AND person_id IS NULL"
+	    " AND findings = 'orphan'"), 2000);
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE reviewer_id = 'E200' AND findings = 'dormant'"), 400);
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE reviewer_id = 'E200' AND findings IS NULL"), 1596);
+	assert_int_equal(count(fx->st, "SELECT COUNT(*) FROM campaign_items"
+	    " WHERE account_kind = 'shared'"), 4);
+	/* the latest line wins: shared, owner E100, linked to E202 */
+	assert_item(fx, "corp-ldap", "user1003", NULL,
+	    "E100|Ada Chief|-|-|-|0");
+	assert_item(fx, "corp-ldap", "user3999", NULL,
+	    "E200|Bo Manager|E202|-|-|0");
+	assert_item(fx, "corp-ldap", "user3998", NULL,
+	    "E900|Ole Owner|-|orphan|revoke|0");
+	campaign_result_release(&res);
+}
+
 int
 main(void)
 {
@@ -636,6 +881,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_duplicate_entitlement_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_owner_gone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_owner_gone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_self_review, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_orphans, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

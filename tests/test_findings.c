@@ -175,6 +175,82 @@ test_service_accounts(void **state)
 	assert_int_equal(fx_findings(w->st, NULL, NULL), 2);
 }
 
+/*
+ * An owner in the overrides who is not an active person is no owner
+ * (overrides-bad-owner.csv): service_no_owner says who and why. Leave
+ * and a termination dated today still own.
+ */
+static void
+test_service_owner_gone(void **state)
+{
+	struct world *w = *state;
+	int64_t ov = fx_snapshot(w->st, "overrides", "overrides");
+
+	fx_override(w->st, ov, 2, "app", "svc-backup", NULL, "service", "E99",
+	    "owner not in roster");
+	fx_override(w->st, ov, 3, "app", "svc-report", NULL, "service", "E2",
+	    "owner terminated");
+	fx_override(w->st, ov, 4, "app", "svc-sep", NULL, "shared", "E5",
+	    "terminated by status");
+	fx_override(w->st, ov, 5, "app", "svc-leave", NULL, "service", "E3",
+	    "owner on leave");
+	fx_override(w->st, ov, 6, "app", "svc-today", NULL, "service", "E4",
+	    "leaves today");
+	acct(w, "svc-backup", NULL, NULL);
+	acct(w, "svc-report", NULL, NULL);
+	acct(w, "svc-sep", NULL, NULL);
+	acct(w, "svc-leave", NULL, NULL);
+	acct(w, "svc-today", NULL, NULL);
+	run(w->st, NULL, AS_OF);
+	assert_string_equal(fx_finding(w->st, "service_no_owner", "svc-backup",
+	    "severity"), "medium");
+	assert_string_equal(fx_finding(w->st, "service_no_owner", "svc-backup",
+	    "detail"), "{\"kind\":\"service\",\"owner\":\"E99\","
+	    "\"owner_state\":\"not_in_roster\",\"override_line\":2,"
+	    "\"source_owner\":null}");
+	assert_string_equal(fx_finding(w->st, "service_no_owner", "svc-report",
+	    "detail"), "{\"kind\":\"service\",\"owner\":\"E2\","
+	    "\"owner_state\":\"terminated\",\"override_line\":3,"
+	    "\"source_owner\":null}");
+	assert_string_equal(fx_finding(w->st, "service_no_owner", "svc-sep",
+	    "detail"), "{\"kind\":\"shared\",\"owner\":\"E5\","
+	    "\"owner_state\":\"terminated\",\"override_line\":4,"
+	    "\"source_owner\":null}");
+	/* the terminated owner's service account is no terminated_active */
+	assert_int_equal(fx_findings(w->st, NULL, "svc-report"), 1);
+	assert_int_equal(fx_findings(w->st, NULL, "svc-leave"), 0);
+	assert_int_equal(fx_findings(w->st, NULL, "svc-today"), 0);
+	assert_int_equal(fx_findings(w->st, NULL, NULL), 3);
+}
+
+/*
+ * No roster: every account would be an orphan. reconcile_run() and
+ * reconcile_ensure() (findings, offboard) refuse, and write nothing.
+ */
+static void
+test_no_roster(void **state)
+{
+	struct world *w = *state;
+	struct reconcile_result res;
+	struct errbuf err = { "" };
+	struct store *st = fx_open();
+	int64_t app = fx_snapshot(st, "app", "csv");
+
+	(void)w;
+	fx_account(st, app, &(struct fx_account){ .source = "app",
+	    .login = "e1@example.com", .email = "e1@example.com" });
+	assert_int_equal(reconcile_run(st, NULL, AS_OF, &res, &err), -1);
+	assert_string_equal(err.msg,
+	    "no HR roster imported (rollcall import hr FILE)");
+	err.msg[0] = '\0';
+	assert_int_equal(reconcile_ensure(st, NULL, AS_OF, &res, &err), -1);
+	assert_string_equal(err.msg,
+	    "no HR roster imported (rollcall import hr FILE)");
+	assert_int_equal(fx_long(st, "SELECT COUNT(*) FROM reconciles"), 0);
+	assert_int_equal(fx_long(st, "SELECT COUNT(*) FROM findings"), 0);
+	store_close(st);
+}
+
 static void
 test_over_privileged(void **state)
 {
@@ -502,6 +578,8 @@ main(void)
 		T(test_terminated_active_alone),
 		T(test_orphan_alone),
 		T(test_service_accounts),
+		T(test_service_owner_gone),
+		T(test_no_roster),
 		T(test_over_privileged),
 		T(test_over_privileged_absent),
 		T(test_sod_conflict),

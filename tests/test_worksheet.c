@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@
 
 #define AS_OF "2026-12-03"
 #define BOM "\xEF\xBB\xBF"
-#define HEADER "reviewer,person,title,department,source,login,account_name," \
-	"status,last_login,mfa,entitlement,privileged,findings," \
+#define HEADER "reviewer,reviewer_id,person,title,department,source,login," \
+	"account_name,status,last_login,mfa,entitlement,privileged,findings," \
 	"days_since_termination,recommendation,item_id,decision,comment\r\n"
 
 struct fx {
@@ -276,17 +277,17 @@ test_case18_csv_bytes(void **state)
 	for (k = 0; k < ARRAY_SIZE(rows); k++) {
 		i = rows[k].i;
 		campaign_item_id("Q4-2026", "okta", case18[i].okta_id, NULL, id);
-		buf_addf(&want, "Lea,%s,%s,,okta,%s,%s,ACTIVE,%s,unknown,,,"
-		    "terminated_active,17,revoke,%s,,\r\n", rows[k].person,
-		    rows[k].title, case18[i].email, rows[k].account_name,
-		    case18[i].last_login, id);
+		buf_addf(&want, "Lea,E1800,%s,%s,,okta,%s,%s,ACTIVE,%s,"
+		    "unknown,,,terminated_active,17,revoke,%s,,\r\n",
+		    rows[k].person, rows[k].title, case18[i].email,
+		    rows[k].account_name, case18[i].last_login, id);
 	}
 	assert_string_equal(got, buf_str(&want));
 	assert_int_equal(len, want.len);
-	/* 1 header + 8 items, each with the header's 18 columns */
+	/* 1 header + 8 items, each with the header's 19 columns */
 	assert_int_equal(fields_per_record(got, counts, 16), 9);
 	for (i = 0; i < 9; i++)
-		assert_int_equal(counts[i], 18);
+		assert_int_equal(counts[i], 19);
 	/* "17" bare: a number, not text; E1800 is no item of her own */
 	assert_non_null(strstr(got, ",terminated_active,17,revoke,"));
 	assert_null(strstr(got, "lea.marchetti"));
@@ -364,21 +365,28 @@ test_cells(void **state)
 	memset(&it, 0, sizeof(it));
 	it.days_since_termination = -1;
 	/* an account's own item: no privileged flag, unknowns spelled out */
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "");
-	assert_string_equal(worksheet_cell(&it, 8, num, &t), "unknown");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "");
 	assert_string_equal(worksheet_cell(&it, 9, num, &t), "unknown");
-	assert_string_equal(worksheet_cell(&it, 13, num, &t), "");
+	assert_string_equal(worksheet_cell(&it, 10, num, &t), "unknown");
+	assert_string_equal(worksheet_cell(&it, 14, num, &t), "");
 	assert_int_equal(t, CELL_TEXT);
 	it.entitlement = "admins";
 	it.privileged = 1;
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "yes");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "yes");
 	it.privileged = 0;
-	assert_string_equal(worksheet_cell(&it, 11, num, &t), "no");
+	assert_string_equal(worksheet_cell(&it, 12, num, &t), "no");
 	it.days_since_termination = 17;
-	assert_string_equal(worksheet_cell(&it, 13, num, &t), "17");
+	assert_string_equal(worksheet_cell(&it, 14, num, &t), "17");
 	assert_int_equal(t, CELL_NUMBER);
-	assert_string_equal(worksheet_columns[13], "days_since_termination");
-	assert_int_equal(worksheet_ncolumns, 18);
+	assert_string_equal(worksheet_columns[14], "days_since_termination");
+	assert_int_equal(worksheet_ncolumns, 19);
+	/* the reviewer's id right after their name, defused like any text */
+	assert_string_equal(worksheet_columns[1], "reviewer_id");
+	it.reviewer_name = "Lea";
+	it.reviewer_id = "E1800";
+	assert_string_equal(worksheet_cell(&it, 0, num, &t), "Lea");
+	assert_string_equal(worksheet_cell(&it, 1, num, &t), "E1800");
+	assert_int_equal(t, CELL_TEXT);
 }
 
 static void
@@ -390,10 +398,17 @@ test_mkdir(void **state)
 	char *deep = xasprintf("%s/a/b/c", fx->dir);
 	char *open_dir = xasprintf("%s/open", fx->dir);
 
+	umask(022);		/* what a shell usually has: 0755 and 0644 */
 	assert_int_equal(report_mkdir(deep, &err), 0);
 	assert_int_equal(stat(deep, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & S_IWOTH, 0);
+	/* identity data: every folder rollcall creates is the owner's only */
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	deep[strlen(deep) - 4] = '\0';		/* its parent "a" too */
+	assert_int_equal(stat(deep, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	strcat(deep, "/b/c");
 	/* again: an existing folder is fine */
 	assert_int_equal(report_mkdir(deep, &err), 0);
 	assert_int_equal(mkdir(open_dir, 0700), 0);
@@ -402,6 +417,32 @@ test_mkdir(void **state)
 	assert_non_null(strstr(err.msg, "is writable by everyone"));
 	free(deep);
 	free(open_dir);
+}
+
+/* Files are 0600, also one that existed with a wider mode. */
+static void
+test_create_mode(void **state)
+{
+	struct fx *fx = *state;
+	struct errbuf err = { "" };
+	struct stat sb;
+	char *path = xasprintf("%s/w.csv", fx->dir);
+	FILE *fp;
+	int fd;
+
+	umask(022);
+	assert_non_null(fp = report_create(path, &err));
+	assert_int_equal(close_stream(fp), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(unlink(path), 0);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	assert_non_null(fp = report_create(path, &err));
+	assert_int_equal(close_stream(fp), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	free(path);
 }
 
 int
@@ -415,6 +456,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test_setup_teardown(test_mkdir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_mode, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

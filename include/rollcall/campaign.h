@@ -51,7 +51,8 @@ struct campaign_open_result {
  * snapshots. Run inside a transaction the caller opened (store_begin) and
  * commits once the worksheets are written, so that a campaign never exists
  * without them. 0 on success; CAMPAIGN_REFUSED with err set when the name
- * is taken or no HR roster was imported; -1 with err on a database error.
+ * is taken; -1 with err when no HR roster was imported (as for findings,
+ * a runtime failure) or on a database error.
  */
 int	 campaign_open(struct store *, const struct config *, const char *name,
 	    const char *as_of, const char *due, int64_t reconcile_id,

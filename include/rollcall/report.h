@@ -63,11 +63,12 @@ const char *worksheet_cell(const struct campaign_item *, size_t col,
 char	*worksheet_file_name(const struct campaign_reviewer *, const char *ext);
 
 /*
- * Create dir and its parents (0755 less the umask). An existing dir that
- * others may write to is refused: someone could swap a worksheet in it.
+ * Create dir and its parents (0700: worksheets hold identity data). An
+ * existing dir that others may write to is refused: someone could swap a
+ * worksheet in it.
  */
 int	 report_mkdir(const char *dir, struct errbuf *);
-/* Create or replace path (0644 less the umask, no symlink followed). */
+/* Create or replace path (0600, no symlink followed). */
 FILE	*report_create(const char *path, struct errbuf *);
 
 struct index_row {
