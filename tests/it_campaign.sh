@@ -35,8 +35,11 @@ check "open: exit 0" test $? -eq 0
 check "open: worksheets in three formats" test -f "$T/ws/E1800-lea.xlsx" -a \
     -f "$T/ws/E1800-lea.csv" -a -f "$T/ws/E1800-lea.html"
 
-# The manager: Revoke for the leavers' items, Keep for her own, a comment.
-"$PY" - "$T/ws/E1800-lea.xlsx" "$T/signed.xlsx" <<'PYEOF'
+# Lea's own account goes to 'unassigned' (nobody reviews their own access).
+check "open: Lea's own account is not on her worksheet" test -f "$T/ws/unassigned.xlsx"
+# The reviewers: Revoke for the leavers' items, Keep for Lea's, a comment.
+for f in "$T"/ws/*.xlsx; do
+"$PY" - "$f" "$T/signed-$(basename "$f")" <<'PYEOF'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["Review"]
@@ -53,17 +56,19 @@ for row in ws.iter_rows(min_row=2):
         row[col["comment"]].value = "left in November; ticket OPS-1"
 wb.save(sys.argv[2])
 PYEOF
-check "the manager's edit (openpyxl)" test $? -eq 0
+check "a reviewer's edit (openpyxl): $(basename "$f")" test $? -eq 0
+done
 
-$R review import "$T/signed.xlsx" 2>"$T/err"
+$R review import "$T/signed-E1800-lea.xlsx" "$T/signed-unassigned.xlsx" 2>"$T/err"
 check "import: exit 0" test $? -eq 0
-check "import: 9 decided, 8 revoke" grep -q "9 decided (8 revoke), 0 undecided, 0 rejected" "$T/err"
+check "import: Lea's 8 decided, 8 revoke" grep -q "signed-E1800-lea.xlsx: 8 decided (8 revoke), 0 undecided, 0 rejected" "$T/err"
+check "import: the other 1 decided, keep" grep -q "signed-unassigned.xlsx: 1 decided (0 revoke), 0 undecided, 0 rejected" "$T/err"
 
 $R review status Q4 --format json >"$T/status.json"
 check "status: nothing pending" "$PY" -c "
 import json,sys; s=json.load(open('$T/status.json'))
-r=s['reviewers'][0]
-sys.exit(0 if (r['items'],r['decided'],r['pending'],r['revoke'])==(9,9,0,8) else 1)"
+t=s['totals']
+sys.exit(0 if (t['items'],t['decided'],t['pending'],t['revoke'])==(9,9,0,8) else 1)"
 
 $R review close Q4 --out "$T/pack" >"$T/close.out" 2>&1
 check "close: exit 0" test $? -eq 0
@@ -72,13 +77,13 @@ check "close: prints the manifest's SHA-256" grep -q "$sum" "$T/close.out"
 check "pack: revocations.json lists 8" "$PY" -c "
 import json,sys; j=json.load(open('$T/pack/revocations.json'))
 sys.exit(0 if len(j['items'])==8 else 1)"
-check "pack: the signed worksheet as imported" sh -c \
-    "cmp -s '$T/signed.xlsx' \"\$(ls '$T'/pack/signed/* | head -1)\""
+check "pack: the signed worksheets as imported" sh -c \
+    "for f in '$T'/pack/signed/*; do cmp -s \"\$f\" '$T/signed-E1800-lea.xlsx' || cmp -s \"\$f\" '$T/signed-unassigned.xlsx' || exit 1; done; [ \$(ls '$T'/pack/signed | wc -l) -eq 2 ]"
 
 "$R0" verify "$T/pack" >"$T/v.out" 2>&1
 check "verify: intact, exit 0" sh -c "test $? -eq 0 && grep -q '^intact' '$T/v.out'"
 
-$R review import "$T/signed.xlsx" >/dev/null 2>"$T/err"
+$R review import "$T/signed-E1800-lea.xlsx" >/dev/null 2>"$T/err"
 check "import into a closed campaign is refused" sh -c "test $? -eq 2"
 
 # The auditor's copy is tampered with: one byte of one file ...

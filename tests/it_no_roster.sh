@@ -19,7 +19,7 @@ rc() {
 }
 
 db=accounts-only.db
-if ! rc import accounts okta "$D/okta-accounts.csv" >/dev/null 2>"$tmp/err"
+if ! rc init >/dev/null 2>&1 || ! rc import accounts okta "$D/okta-accounts.csv" >/dev/null 2>"$tmp/err"
 then
 	cat "$tmp/err"
 	not_ok "setup: import accounts"
@@ -45,7 +45,7 @@ else
 fi
 
 db=roster-only.db
-if ! rc import hr "$D/hr.csv" >/dev/null 2>"$tmp/err"; then
+if ! rc init >/dev/null 2>&1 || ! rc import hr "$D/hr.csv" >/dev/null 2>"$tmp/err"; then
 	cat "$tmp/err"
 	not_ok "setup: import hr"
 	exit 1

@@ -16,7 +16,7 @@ rc() {
 	"$ROLLCALL" -d "$tmp/r.db" -c "$D/rollcall.conf" --as-of 2026-12-03 "$@"
 }
 
-for step in "import hr $D/hr.csv" "import accounts okta $D/okta.csv" \
+for step in "init" "import hr $D/hr.csv" "import accounts okta $D/okta.csv" \
     "import accounts github $D/github.csv"; do
 	# shellcheck disable=SC2086
 	if ! rc $step >/dev/null 2>"$tmp/err"; then
