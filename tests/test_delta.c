@@ -227,7 +227,8 @@ test_carry_unchanged_keeps(void **state)
 	    " || entitlement, ',') FROM (SELECT i.login, i.entitlement"
 	    " FROM decisions d JOIN campaign_items i"
 	    " ON i.campaign_id = d.campaign_id AND i.item_id = d.item_id"
-	    " WHERE d.carried_from = 'P' ORDER BY i.login)"), "alice/dev,frank/dev");
+	    " WHERE d.carried_from = 'P' ORDER BY i.login)"),
+	    "alice/dev,frank/dev");
 }
 
 /* Recompute Q's chain from its rows, as `rollcall verify` would. */
