@@ -273,7 +273,7 @@ exceptions_row(struct rules *r, char **in, char **out)
 	if (in[0] && !kind_ok(in[0], kinds))
 		bad |= rerr(r, 0, "unknown finding kind '%s' (terminated_active,"
 		    " orphan, over_privileged, sod_conflict, no_mfa, dormant,"
-		    " duplicate, service_no_owner, revocation_pending)", in[0]);
+		    " duplicate, service_no_owner)", in[0]);
 	if (in[6] && date_parse(in[6], NULL, expires, &derr) < 0)
 		bad |= rerr(r, 6, "expires: %s", derr.msg);
 	if (bad)
