@@ -26,7 +26,7 @@ static const char findings_usage[] =
 "\n"
 "  --kind K         only this kind: terminated_active, orphan,\n"
 "                   over_privileged, sod_conflict, no_mfa, dormant,\n"
-"                   duplicate, service_no_owner\n"
+"                   duplicate, service_no_owner, revocation_pending\n"
 "  --source S       only this source\n"
 "  --severity S     S and above: low, medium, high, critical\n"
 "  --format F       table (default), csv or json\n"

@@ -14,12 +14,14 @@
 #include "rollcall/cmd.h"
 #include "rollcall/config.h"
 #include "rollcall/date.h"
+#include "rollcall/delta.h"
 #include "rollcall/reconcile.h"
 #include "rollcall/report.h"
 #include "rollcall/store.h"
 
 static const char review_usage[] =
 "usage: rollcall review open CAMPAIGN [--due DATE] [--out DIR] [--format csv,xlsx,html]\n"
+"                          [--since-campaign PREVIOUS]\n"
 "\n"
 "  open    freeze the current snapshots and findings into campaign CAMPAIGN\n"
 "          and write one worksheet per reviewer, plus index.csv\n"
@@ -29,6 +31,10 @@ static const char review_usage[] =
 "      --out DIR      where the worksheets go (default ./out/CAMPAIGN)\n"
 "      --format LIST  worksheet formats, comma-separated: csv, xlsx, html\n"
 "                     (default csv)\n"
+"      --since-campaign PREVIOUS\n"
+"                     a delta review: items unchanged since the closed\n"
+"                     campaign PREVIOUS that were kept there are carried\n"
+"                     forward as Keep (docs/review-delta.md)\n"
 "\n"
 "CAMPAIGN is a name such as Q4-2026: letters, digits, '.', '_' and '-'.\n"
 "A reviewer is the person's manager; orphans, service accounts and people\n"
@@ -246,11 +252,12 @@ out:
 static int
 review_open(int argc, char **argv, struct ctx *ctx)
 {
-	enum { OPT_DUE = 256, OPT_OUT, OPT_FORMAT };
+	enum { OPT_DUE = 256, OPT_OUT, OPT_FORMAT, OPT_SINCE };
 	static const struct option opts[] = {
 		{ "due", required_argument, NULL, OPT_DUE },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "since-campaign", required_argument, NULL, OPT_SINCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -260,9 +267,10 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	struct campaign c;
 	struct errbuf err = { "" };
 	struct store *st;
-	const char *name, *out = NULL, *fmtlist = "csv";
+	const char *name, *out = NULL, *fmtlist = "csv", *since = NULL;
 	char due[11], *dir = NULL;
 	int64_t rid, hr;
+	long carried = 0;
 	size_t nfmts, nrv = 0, i;
 	int ch, rc, found, has_due = 0, ret = RC_FAILURE;
 
@@ -279,6 +287,9 @@ review_open(int argc, char **argv, struct ctx *ctx)
 			break;
 		case OPT_FORMAT:
 			fmtlist = optarg;
+			break;
+		case OPT_SINCE:
+			since = optarg;
 			break;
 		case 'h':
 			usage_exit(review_usage, 1);
@@ -327,6 +338,8 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	}
 	rc = campaign_open(st, ctx->cfg, name, ctx->as_of,
 	    has_due ? due : NULL, rid, &res, &err);
+	if (rc == 0 && since != NULL)	/* delta.h: DELTA_REFUSED is -2 too */
+		rc = delta_carry(st, res.id, since, &carried, &err);
 	for (i = 0; i < res.nwarnings; i++)
 		warning("%s", res.warnings[i]);
 	if (rc < 0) {
@@ -356,6 +369,9 @@ review_open(int argc, char **argv, struct ctx *ctx)
 	    " for revocation) for %ld reviewers; worksheets in %s/",
 	    name, ctx->as_of, has_due ? ", due " : "", has_due ? due : "",
 	    res.items, res.revoke, res.reviewers, dir);
+	if (since != NULL)
+		note("%ld items unchanged and kept in '%s': carried as Keep",
+		    carried, since);
 	if (res.unassigned)
 		warning("%ld items have no reviewer and went to '%s' (see the"
 		    " warnings above)", res.unassigned, REVIEWER_UNASSIGNED);

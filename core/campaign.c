@@ -12,6 +12,7 @@
 #include "rollcall/buf.h"
 #include "rollcall/campaign.h"
 #include "rollcall/config.h"
+#include "rollcall/delta.h"
 #include "rollcall/store.h"
 
 /* Managers above a terminated manager we try before giving up. */
@@ -944,6 +945,8 @@ campaign_open(struct store *st, const struct config *cfg, const char *name,
 		goto out;
 	res->id = o.campaign_id;
 	if (open_items(&o, err) < 0 || count_reviewers(&o, err) < 0)
+		goto out;
+	if (delta_fingerprints(st, o.campaign_id, err) < 0)	/* delta.h */
 		goto out;
 	ret = 0;
 out:

@@ -21,6 +21,7 @@
 #include "rollcall/buf.h"
 #include "rollcall/config.h"
 #include "rollcall/reconcile.h"
+#include "rollcall/remediation.h"
 #include "rollcall/store.h"
 
 static const char *const kind_names[FK_COUNT] = {
@@ -32,6 +33,7 @@ static const char *const kind_names[FK_COUNT] = {
 	[FK_DORMANT] = "dormant",
 	[FK_DUPLICATE] = "duplicate",
 	[FK_SERVICE_NO_OWNER] = "service_no_owner",
+	[FK_REVOCATION_PENDING] = "revocation_pending",
 };
 
 static const char *const severity_names[] = {
@@ -1991,6 +1993,8 @@ reconcile_run(struct store *st, const struct config *cfg, const char *as_of,
 	if (stream_accounts(&r) < 0 || find_sod(&r) < 0 ||
 	    find_duplicates(&r) < 0 || batch_flush(&r, &r.links) < 0 ||
 	    batch_flush(&r, &r.findings) < 0)
+		goto out;
+	if (remediation_findings(st, r.reconcile, as_of, res, err) < 0)
 		goto out;
 	if (store_commit(st, err) < 0)
 		goto out;

@@ -327,7 +327,7 @@ exceptions_row(struct rules *r, char **in, char **out)
 	static const char *const kinds[] = {
 		"terminated_active", "orphan", "over_privileged",
 		"sod_conflict", "no_mfa", "dormant", "duplicate",
-		"service_no_owner", NULL,
+		"service_no_owner", "revocation_pending", NULL,
 	};
 	struct errbuf derr = { "" };
 	char expires[11] = "";

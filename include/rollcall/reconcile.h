@@ -24,6 +24,7 @@ enum finding_kind {
 	FK_DORMANT,
 	FK_DUPLICATE,
 	FK_SERVICE_NO_OWNER,
+	FK_REVOCATION_PENDING,	/* core/remediation.c */
 	FK_COUNT
 };
 
