@@ -954,7 +954,8 @@ mark_closed(struct store *st, const struct campaign *c,
 
 	q = store_prepare(st, "UPDATE campaigns SET status = 'closed',"
 	    " closed_at = ?, closed_by = ?, force_reason = ?,"
-	    " manifest_sha256 = ? WHERE id = ? AND status = 'open'", err);
+	    " manifest_sha256 = ?, close_snapshot = (SELECT COALESCE(MAX(id),"
+	    " 0) FROM snapshots) WHERE id = ? AND status = 'open'", err);
 	if (q == NULL)
 		return -1;
 	store_bind_text(q, 1, r->closed_at);

@@ -17,6 +17,7 @@
 struct checker {
 	struct store *st;
 	const char *closed_at;
+	int64_t	 campaign_id;
 	sqlite3_stmt *snap_q;
 	sqlite3_stmt *account_q;
 	sqlite3_stmt *grant_q;
@@ -53,7 +54,8 @@ newest_after_close(struct checker *c, const char *source, struct errbuf *err)
 	c->finished_at = NULL;
 	c->snapshot = 0;
 	store_bind_text(c->snap_q, 1, source);
-	store_bind_text(c->snap_q, 2, c->closed_at);
+	sqlite3_bind_int64(c->snap_q, 2, c->campaign_id);
+	store_bind_text(c->snap_q, 3, c->closed_at);
 	if ((rc = sqlite3_step(c->snap_q)) == SQLITE_ROW) {
 		c->snapshot = sqlite3_column_int64(c->snap_q, 0);
 		c->finished_at = xstrdup(store_col(c->snap_q, 1));
@@ -149,9 +151,19 @@ check_campaign(struct store *st, int64_t id, const char *name,
 	memset(&c, 0, sizeof(c));
 	c.st = st;
 	c.closed_at = closed_at;
+	c.campaign_id = id;
+	/*
+	 * After the close: a snapshot newer than every one there was when it
+	 * closed (ids, not times: a pull in the same second as the close
+	 * counts, one from before it never does).
+	 */
 	if ((c.snap_q = store_prepare(st, "SELECT id, finished_at"
-	    " FROM snapshots WHERE source = ? AND status = 'ok'"
-	    " AND finished_at > ? ORDER BY id DESC LIMIT 1", err)) == NULL ||
+	    " FROM snapshots WHERE source = ?1 AND status = 'ok'"
+	    " AND (SELECT CASE WHEN close_snapshot IS NULL"	/* before v5 */
+	    "  THEN snapshots.finished_at > ?3"
+	    "  ELSE snapshots.id > close_snapshot END"
+	    "  FROM campaigns WHERE id = ?2)"
+	    " ORDER BY id DESC LIMIT 1", err)) == NULL ||
 	    (c.account_q = store_prepare(st, "SELECT id, active FROM accounts"
 	    " WHERE snapshot_id = ? AND native_id = ?", err)) == NULL ||
 	    (c.grant_q = store_prepare(st, "SELECT 1 FROM grants g"

@@ -244,6 +244,8 @@ static const char *const migrations[] = {	/* append only */
 	"  result INTEGER NOT NULL,"		/* exit code */
 	"  counts TEXT,"			/* JSON object */
 	"  campaign TEXT);",			/* name, when it concerns one */
+	/* 4 -> 5: what "after the close" means for remediation */
+	"ALTER TABLE campaigns ADD COLUMN close_snapshot INTEGER;",
 };
 
 int

@@ -86,6 +86,33 @@ check "verify: intact, exit 0" sh -c "test $? -eq 0 && grep -q '^intact' '$T/v.o
 $R review import "$T/signed-E1800-lea.xlsx" >/dev/null 2>"$T/err"
 check "import into a closed campaign is refused" sh -c "test $? -eq 2"
 
+# IT carries out the revocations but one: the source is loaded again.
+sed -e '2,$s/,active,/,disabled,/' -e '/^yann.vidal/s/,disabled,/,active,/' \
+    -e '/^lea.marchetti/s/,disabled,/,active,/' "$D/okta-accounts.csv" >"$T/okta-after.csv"
+$R review remediation Q4 >"$T/rem0.out" 2>&1
+check "remediation before a new pull: not checked yet, exit 2" test $? -eq 2
+$R -q import accounts okta "$T/okta-after.csv"
+$R review remediation Q4 --format json >"$T/rem1.json" 2>"$T/err"
+check "remediation: one still there, exit 3" test $? -eq 3
+check "remediation: 7 done with the snapshot that proves it, 1 pending" "$PY" -c "
+import json,sys; j=json.load(open('$T/rem1.json'))
+st=[i['state'] for i in j['items']]
+ok = st.count('done')==7 and st.count('pending')==1 and all(i['snapshot'] for i in j['items'])
+sys.exit(0 if ok else 1)"
+$R findings --kind revocation_pending --format json >"$T/f.json" 2>/dev/null
+check "findings: revocation_pending for the one left" "$PY" -c "
+import json,sys; j=json.load(open('$T/f.json'))
+f=j['findings']
+sys.exit(0 if len(f)==1 and f[0]['login']=='yann.vidal@example.com' and f[0]['severity']=='high' else 1)"
+# ... and then the last one too.
+sed -e '/^yann.vidal/s/,active,/,disabled,/' "$T/okta-after.csv" >"$T/okta-final.csv"
+$R -q import accounts okta "$T/okta-final.csv"
+$R review remediation Q4 >"$T/rem2.out" 2>&1
+check "remediation: all confirmed, exit 0" test $? -eq 0
+$R findings --kind revocation_pending --format json >"$T/f2.json" 2>/dev/null
+check "findings: no revocation_pending left" "$PY" -c "
+import json,sys; sys.exit(0 if json.load(open('$T/f2.json'))['findings']==[] else 1)"
+
 # The auditor's copy is tampered with: one byte of one file ...
 cp -r "$T/pack" "$T/p1"
 printf 'X' | dd of="$T/p1/revocations.csv" bs=1 seek=40 conv=notrunc 2>/dev/null

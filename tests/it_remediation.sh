@@ -35,7 +35,7 @@ if ! command -v sqlite3 >/dev/null; then
 	echo "skip - remediation: no sqlite3 shell"
 	exit 0
 fi
-for step in "import hr $D/hr.csv" "import accounts app $D/app-1.csv" \
+for step in "init" "import hr $D/hr.csv" "import accounts app $D/app-1.csv" \
     "review open P --out $tmp/P"; do
 	# shellcheck disable=SC2086
 	if ! rc $step >"$tmp/out" 2>"$tmp/err"; then
