@@ -20,7 +20,7 @@ check "--version prints the version" grep -q '^rollcall [0-9]' "$T/out"
 "$R" --help >"$T/out" 2>"$T/err"; rc=$?
 check "--help exits 0 on stdout" test $rc -eq 0 -a -s "$T/out" -a ! -s "$T/err"
 
-for c in init import pull reconcile findings offboard review snapshots sources; do
+for c in init import pull reconcile findings offboard review snapshots sources verify diff log; do
 	"$R" "$c" --help >"$T/out" 2>&1; rc=$?
 	check "$c --help exits 0 and shows usage" sh -c \
 	    "test $rc -eq 0 && grep -q '^usage: rollcall $c' '$T/out'"
