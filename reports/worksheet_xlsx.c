@@ -359,6 +359,18 @@ layout(struct xlsx *x, const struct campaign *c)
 
 		if (i == x->col_comment)
 			w = COMMENT_WIDTH;
+		/*
+		 * The item id ties a line to the campaign; the manager has
+		 * no use for it, so the column is hidden (not removed: the
+		 * import reads it, and anyone may unhide it).
+		 */
+		if (strcmp(worksheet_columns[i], "item_id") == 0) {
+			lxw_row_col_options hide = { .hidden = 1 };
+
+			note_err(x, worksheet_set_column_opt(x->ws,
+			    (lxw_col_t)i, (lxw_col_t)i, w, NULL, &hide));
+			continue;
+		}
 		note_err(x, worksheet_set_column(x->ws, (lxw_col_t)i,
 		    (lxw_col_t)i, w, NULL));
 	}

@@ -35,6 +35,13 @@ check "open: exit 0" test $? -eq 0
 check "open: worksheets in three formats" test -f "$T/ws/E1800-lea.xlsx" -a \
     -f "$T/ws/E1800-lea.csv" -a -f "$T/ws/E1800-lea.html"
 
+check "xlsx: the item id column is there but hidden" "$PY" -c "
+import openpyxl, sys
+from openpyxl.utils import get_column_letter
+ws = openpyxl.load_workbook('$T/ws/E1800-lea.xlsx')['Review']
+hdr = [c.value for c in ws[1]]
+col = get_column_letter(hdr.index('item_id') + 1)
+sys.exit(0 if ws.column_dimensions[col].hidden else 1)"
 # Lea's own account goes to 'unassigned' (nobody reviews their own access).
 check "open: Lea's own account is not on her worksheet" test -f "$T/ws/unassigned.xlsx"
 # The reviewers: Revoke for the leavers' items, Keep for Lea's, a comment.
