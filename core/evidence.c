@@ -1187,7 +1187,9 @@ load_json(const char *dir, const char *rel, struct evidence_verify *v)
 	json_t *j;
 	char *path = xasprintf("%s/%s", dir, rel);
 
-	if ((j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+	/* a missing one is "removed" or "missing" already */
+	if ((j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL
+	    && access(path, F_OK) == 0)
 		problem(v, xasprintf("unreadable: %s: line %d: %s", rel,
 		    jerr.line, jerr.text));
 	free(path);
@@ -1446,7 +1448,8 @@ out:
  * and it is the very file: its SHA-256 is the one the decisions hashed.
  */
 static void
-verify_signed(const char *dir, json_t *ds, struct evidence_verify *v)
+verify_signed(const char *dir, json_t *files, json_t *ds,
+    struct evidence_verify *v)
 {
 	struct strmap *seen = strmap_new();
 	struct dirent *de;
@@ -1496,6 +1499,15 @@ verify_signed(const char *dir, json_t *ds, struct evidence_verify *v)
 				    " the file import %s's decisions came"
 				    " from)", names[k], key));
 			free(path);
+		}
+		/* one the manifest lists is "removed" already */
+		json_array_foreach(files, k, imp) {
+			const char *rel = jfield(imp, "path"), *dash;
+
+			if (rel && strncmp(rel, "signed/", 7) == 0 &&
+			    (dash = strrchr(rel, '-')) != NULL &&
+			    strncmp(dash, suffix, strlen(suffix)) == 0)
+				found = 1;
 		}
 		if (!found)
 			problem(v, xasprintf("missing: the signed file of"
@@ -1576,7 +1588,7 @@ evidence_verify(const char *dir, struct evidence_verify *v,
 	if ((ds = verify_chain(dir, campaign, chain, v)) != NULL) {
 		verify_csv_rows(dir, "decisions.csv", ds, "decisions.json", v);
 		verify_revocations(dir, ds, v);
-		verify_signed(dir, ds, v);
+		verify_signed(dir, files, ds, v);
 		json_decref(ds);
 	}
 	json_decref(m);
