@@ -1179,6 +1179,25 @@ verify_files(const char *dir, json_t *files, struct evidence_verify *v)
 	free(l.paths);
 }
 
+/*
+ * rel is altered or removed by the manifest already: what its content
+ * then says is no news.
+ */
+static int
+reported(const struct evidence_verify *v, const char *rel)
+{
+	size_t i, n = strlen(rel);
+
+	for (i = 0; i < v->nproblems; i++) {
+		const char *p = v->problems[i], *c = strchr(p, ':');
+
+		if (c != NULL && c[1] == ' ' && strncmp(c + 2, rel, n) == 0 &&
+		    (c[2 + n] == '\0' || c[2 + n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
 /* Load dir/rel as JSON; NULL (a problem noted) when it cannot. */
 static json_t *
 load_json(const char *dir, const char *rel, struct evidence_verify *v)
@@ -1301,11 +1320,14 @@ verify_csv_rows(const char *dir, const char *rel, json_t *rows,
 {
 	struct errbuf err = { "" };
 	struct csv c;
-	char **names = NULL, *path = xasprintf("%s/%s", dir, rel);
+	char **names = NULL, *path;
 	size_t i, nnames = 0;
 	long row = 0;
 	int rc, bad = 0;
 
+	if (reported(v, rel) || reported(v, from))
+		return;
+	path = xasprintf("%s/%s", dir, rel);
 	if (csv_open(&c, path, ',', &err) < 0) {
 		problem(v, xasprintf("unreadable: %s", err.msg));
 		free(path);
@@ -1405,7 +1427,8 @@ verify_revocations(const char *dir, json_t *ds, struct evidence_verify *v)
 		    "revoke"))
 			want++;
 	}
-	if ((root = load_json(dir, "revocations.json", v)) == NULL)
+	if (reported(v, "revocations.json") ||
+	    (root = load_json(dir, "revocations.json", v)) == NULL)
 		goto out;
 	items = json_object_get(root, "items");
 	if (!json_is_array(items)) {
