@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rollcall/audit.h"
 #include "rollcall/cmd.h"
 #include "rollcall/config.h"
 #include "rollcall/imports.h"
@@ -86,6 +87,18 @@ static const struct verb verbs[] = {
 	{ "sod", sod_usage, "SoD rules", 1, import_sod },
 };
 
+/* What the audit log keeps of a file import. */
+static void
+set_import_counts(struct ctx *ctx, const struct import_result *res)
+{
+	char *json;
+
+	json = xasprintf("{\"snapshot\":%lld,\"rows\":%ld,\"skipped\":%ld}",
+	    (long long)res->snapshot, res->rows, res->skipped);
+	audit_set_counts(ctx, json);
+	free(json);
+}
+
 /* No options but --help; argv[0] is the verb. Returns optind. */
 static int
 verb_options(int argc, char **argv, const char *usage)
@@ -116,6 +129,7 @@ import_rules_verb(struct ctx *ctx, const struct verb *v, int argc,
 		error("import %s: %s", v->name, err.msg);
 		return RC_FAILURE;
 	}
+	set_import_counts(ctx, &res);
 	note("imported %ld %s from %s (snapshot %lld)", res.rows, v->what,
 	    argv[i], (long long)res.snapshot);
 	return RC_OK;
@@ -147,6 +161,7 @@ import_hr_verb(struct ctx *ctx, int argc, char **argv)
 		error("import hr: %s", err.msg);
 		ret = RC_FAILURE;
 	} else {
+		set_import_counts(ctx, &res);
 		if (res.skipped)
 			snprintf(skipped, sizeof(skipped), ", %ld older rehire"
 			    " row%s skipped", res.skipped,
@@ -166,6 +181,7 @@ import_accounts_verb(struct ctx *ctx, int argc, char **argv)
 	const struct source_cfg *src;
 	struct source_cfg adhoc;
 	struct config *cfg;
+	char *counts;
 	int i = verb_options(argc, argv, accounts_usage);
 
 	if (argc - i != 2)
@@ -197,6 +213,12 @@ import_accounts_verb(struct ctx *ctx, int argc, char **argv)
 		error("import accounts: %s", err.msg);
 		return RC_FAILURE;
 	}
+	counts = xasprintf("{\"snapshot\":%lld,\"accounts\":%ld,"
+	    "\"entitlements\":%ld,\"grants\":%ld,\"issues\":%ld}",
+	    (long long)res.snapshot, res.counts.records,
+	    res.counts.entitlements, res.counts.grants, res.issues);
+	audit_set_counts(ctx, counts);
+	free(counts);
 	note("imported %ld accounts, %ld entitlements, %ld grants into %s from"
 	    " %s (snapshot %lld%s)", res.counts.records,
 	    res.counts.entitlements, res.counts.grants, src->name,

@@ -1,8 +1,10 @@
 /* pull.c: `rollcall pull [SOURCE...]`: run the configured connectors. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "rollcall/audit.h"
 #include "rollcall/cmd.h"
 #include "rollcall/config.h"
 #include "rollcall/pull.h"
@@ -19,13 +21,25 @@ static const char pull_usage[] =
 static int
 pull_one(struct ctx *ctx, const struct source_cfg *src)
 {
+	/* the audit row's counts: this run's sources together */
+	static long sources, accounts, entitlements, grants;
 	struct errbuf err = { "" };
 	struct pull_result res;
+	char *json;
 
 	if (pull_source(ctx_store(ctx), src, NULL, &res, &err) < 0) {
 		error("cannot pull '%s': %s", src->name, err.msg);
 		return -1;
 	}
+	sources++;
+	accounts += res.counts.records;
+	entitlements += res.counts.entitlements;
+	grants += res.counts.grants;
+	json = xasprintf("{\"sources\":%ld,\"accounts\":%ld,"
+	    "\"entitlements\":%ld,\"grants\":%ld}", sources, accounts,
+	    entitlements, grants);
+	audit_set_counts(ctx, json);
+	free(json);
 	note("pulled %s: %ld accounts, %ld groups/roles, %ld grants"
 	    " (snapshot %lld%s)", src->name, res.counts.records,
 	    res.counts.entitlements, res.counts.grants,

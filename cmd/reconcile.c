@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "rollcall/audit.h"
 #include "rollcall/buf.h"
 #include "rollcall/cmd.h"
 #include "rollcall/reconcile.h"
@@ -60,6 +61,11 @@ cmd_reconcile(int argc, char **argv, struct ctx *ctx)
 		error("cannot reconcile: %s", err.msg);
 		return RC_FAILURE;
 	}
+	kinds = xasprintf("{\"reconcile\":%lld,\"accounts\":%ld,\"linked\":%ld,"
+	    "\"findings\":%ld,\"suppressed\":%ld}", (long long)res.id,
+	    res.accounts, res.linked, res.findings, res.suppressed);
+	audit_set_counts(ctx, kinds);
+	free(kinds);
 	kinds = by_kind(&res);
 	note("reconcile as of %s: %ld accounts, %ld linked, %ld findings (%s),"
 	    " %ld suppressed", ctx->as_of, res.accounts, res.linked,

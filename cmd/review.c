@@ -3,6 +3,7 @@
  * `open`; import, status and close come in later milestones (add a row to
  * verbs[] and a review_VERB() here).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rollcall/audit.h"
 #include "rollcall/campaign.h"
 #include "rollcall/cmd.h"
 #include "rollcall/config.h"
@@ -22,9 +24,22 @@
 static const char review_usage[] =
 "usage: rollcall review open CAMPAIGN [--due DATE] [--out DIR] [--format csv,xlsx,html]\n"
 "                          [--since-campaign PREVIOUS]\n"
+"       rollcall review import [--campaign CAMPAIGN] FILE...\n"
+"       rollcall review status CAMPAIGN [--due DATE] [--format table|json]\n"
+"       rollcall review remind CAMPAIGN [--out FILE] [--ext EXT]\n"
+"       rollcall review close CAMPAIGN [--out DIR] [--force --reason TEXT]\n"
+"       rollcall review remediation CAMPAIGN [--format table|json]\n"
 "\n"
-"  open    freeze the current snapshots and findings into campaign CAMPAIGN\n"
-"          and write one worksheet per reviewer, plus index.csv\n"
+"  open         freeze the current snapshots and findings into campaign\n"
+"               CAMPAIGN and write one worksheet per reviewer, plus index.csv\n"
+"               into a new or empty folder\n"
+"  import       take signed worksheets (CSV or XLSX) back\n"
+"  status       per reviewer: decided, pending, revoke, overdue\n"
+"  remind       a mail-merge list of reviewers with pending items\n"
+"  close        close the campaign and write its evidence pack\n"
+"  remediation  whether the revoked access is gone in later pulls\n"
+"\n"
+"`rollcall review VERB --help` says more about each.\n"
 "\n"
 "options of open:\n"
 "      --due DATE     when reviewers must be done (YYYY-MM-DD)\n"
@@ -113,6 +128,27 @@ campaign_name_ok(const char *s)
 		    *p == '-'))
 			return 0;
 	return 1;
+}
+
+/*
+ * 1 when dir exists and holds anything: another campaign's worksheets
+ * there would be overwritten or left beside ours under the same names.
+ */
+static int
+dir_in_use(const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+	int used = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;	/* absent, or not a folder: report_mkdir says */
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			used = 1;
+	closedir(d);
+	return used;
 }
 
 /* The newest reconcile if it is up to date, else a fresh one; -1 on error. */
@@ -328,10 +364,36 @@ review_open(int argc, char **argv, struct ctx *ctx)
 			    " import hr FILE): reviewers come from it");
 		return RC_FAILURE;
 	}
-	if ((rid = current_reconcile(ctx)) < 0)
-		return RC_FAILURE;
-
+	/* --since-campaign: delta_carry checks again, inside the open */
+	if (since != NULL) {
+		if ((found = campaign_find(st, since, &c, &err)) < 0)
+			die(RC_FAILURE, "review open: %s", err.msg);
+		if (!found) {
+			error("review open: --since-campaign: no earlier"
+			    " campaign '%s'", since);
+			return RC_USAGE;
+		}
+		rc = strcmp(c.status, "closed") != 0;
+		campaign_release(&c);
+		if (rc) {
+			error("review open: --since-campaign: campaign '%s' is"
+			    " not closed (rollcall review close %s): its"
+			    " decisions may still change", since, since);
+			return RC_USAGE;
+		}
+	}
 	dir = out ? xstrdup(out) : xasprintf("out/%s", name);
+	if (dir_in_use(dir)) {
+		error("review open: folder '%s' is not empty: worksheets go"
+		    " into a folder of their own (choose another --out)", dir);
+		free(dir);
+		return RC_USAGE;
+	}
+	if ((rid = current_reconcile(ctx)) < 0) {
+		free(dir);
+		return RC_FAILURE;
+	}
+
 	if (store_begin(st, &err) < 0) {
 		error("review open: %s", err.msg);
 		goto out;
@@ -362,13 +424,23 @@ review_open(int argc, char **argv, struct ctx *ctx)
 		campaign_release(&c);
 		goto out;
 	}
+	{
+		char *json = xasprintf("{\"items\":%ld,\"reviewers\":%ld,"
+		    "\"revoke\":%ld,\"unassigned\":%ld,\"carried\":%ld}",
+		    res.items, res.reviewers, res.revoke, res.unassigned,
+		    carried);
+
+		audit_set_counts(ctx, json);
+		free(json);
+	}
 	if (res.items == 0)
 		warning("campaign '%s' has no items: no active account in"
 		    " any current snapshot", name);
 	note("campaign '%s' opened as of %s%s%s: %ld items (%ld recommended"
-	    " for revocation) for %ld reviewers; worksheets in %s/",
+	    " for revocation) for %ld reviewer%s; worksheets in %s/",
 	    name, ctx->as_of, has_due ? ", due " : "", has_due ? due : "",
-	    res.items, res.revoke, res.reviewers, dir);
+	    res.items, res.revoke, res.reviewers,
+	    res.reviewers == 1 ? "" : "s", dir);
 	if (since != NULL)
 		note("%ld items unchanged and kept in '%s': carried as Keep",
 		    carried, since);
@@ -410,6 +482,7 @@ cmd_review(int argc, char **argv, struct ctx *ctx)
 			optind = 0;
 			return verbs[i].fn(argc - 1, argv + 1, ctx);
 		}
-	error("review: unknown command '%s' (this build has: open)", argv[1]);
+	error("review: unknown command '%s' (close, import, open, remediation,"
+	    " remind, status)", argv[1]);
 	return RC_USAGE;
 }

@@ -6,8 +6,11 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "rollcall/audit.h"
+#include "rollcall/campaign.h"
 #include "rollcall/cmd.h"
 #include "rollcall/signoff.h"
 #include "rollcall/store.h"
@@ -36,7 +39,12 @@ review_import(int argc, char **argv, struct ctx *ctx)
 	};
 	struct signoff_options opt;
 	struct store *st;
-	int ch, i, rc, ret = RC_OK;
+	struct campaign c;
+	struct errbuf cerr = { "" };
+	long files = 0, refused = 0, decided = 0, revoke = 0, undecided = 0,
+	    rejected = 0;
+	char *json;
+	int ch, i, rc, found, ret = RC_OK;
 	size_t j;
 
 	memset(&opt, 0, sizeof(opt));
@@ -54,12 +62,28 @@ review_import(int argc, char **argv, struct ctx *ctx)
 	if (optind >= argc)
 		usage_exit(import_usage, 0);
 	st = ctx_store(ctx);
+	if (opt.campaign != NULL) {
+		audit_set_campaign(ctx, opt.campaign);
+		if ((found = campaign_find(st, opt.campaign, &c, &cerr)) < 0)
+			die(RC_FAILURE, "review import: %s", cerr.msg);
+		if (!found) {
+			error("review import: no campaign '%s'", opt.campaign);
+			return RC_USAGE;
+		}
+		campaign_release(&c);
+	}
 	for (i = optind; i < argc; i++) {
 		struct signoff_result res;
 		struct errbuf err = { "" };
 
 		rc = signoff_import(st, argv[i], &opt, &res, &err);
+		/* the log's campaign: the one the (first) file belongs to */
+		if (opt.campaign == NULL && res.campaign != NULL &&
+		    ctx->audit_campaign == NULL)
+			audit_set_campaign(ctx, res.campaign);
+		files++;
 		if (rc < 0) {
+			refused++;
 			error("review import: %s%s", err.msg,
 			    rc == SIGNOFF_REFUSED ? " (file refused)" : "");
 			ret = RC_FAILURE;
@@ -74,8 +98,17 @@ review_import(int argc, char **argv, struct ctx *ctx)
 			    res.revoke, res.undecided, res.rejected);
 			if (res.rejected)
 				ret = RC_FAILURE;
+			decided += res.decided;
+			revoke += res.revoke;
+			undecided += res.undecided;
+			rejected += res.rejected;
 		}
 		signoff_result_release(&res);
 	}
+	json = xasprintf("{\"files\":%ld,\"refused\":%ld,\"decided\":%ld,"
+	    "\"undecided\":%ld,\"rejected\":%ld,\"revoke\":%ld}", files,
+	    refused, decided, undecided, rejected, revoke);
+	audit_set_counts(ctx, json);
+	free(json);
 	return ret;
 }

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "rollcall/buf.h"
 #include "rollcall/cmd.h"
 #include "rollcall/remediation.h"
 #include "rollcall/store.h"
@@ -32,6 +33,7 @@ enum { FMT_TABLE, FMT_JSON };
 struct printer {
 	int	 format;
 	json_t	*items;
+	struct buf table;	/* printed only once the check succeeded */
 };
 
 static json_t *
@@ -70,7 +72,8 @@ print_item(const struct remediation_item *it, void *arg, struct errbuf *err)
 		snprintf(state, sizeof(state), "%s (%s in snapshot %lld, %s)",
 		    remediation_state_name(it->state), it->evidence,
 		    (long long)it->snapshot, it->checked_at);
-	printf("%-13s  %-16s  %-24s  %-24s  %s\n", it->item_id, it->source,
+	buf_addf(&p->table, "%-13s  %-16s  %-24s  %-24s  %s\n", it->item_id,
+	    it->source,
 	    it->login ? it->login : it->native_id,
 	    it->entitlement ? it->entitlement : "(whole account)", state);
 	return 0;
@@ -91,6 +94,7 @@ review_remediation(int argc, char **argv, struct ctx *ctx)
 	int ch, rc;
 
 	memset(&p, 0, sizeof(p));
+	p.table = (struct buf)BUF_INIT;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -112,12 +116,13 @@ review_remediation(int argc, char **argv, struct ctx *ctx)
 		usage_exit(remediation_usage, 0);
 	p.items = json_array();
 	if (p.format == FMT_TABLE)
-		printf("%-13s  %-16s  %-24s  %-24s  %s\n", "ITEM", "SOURCE",
-		    "LOGIN", "ENTITLEMENT", "STATE");
+		buf_addf(&p.table, "%-13s  %-16s  %-24s  %-24s  %s\n", "ITEM",
+		    "SOURCE", "LOGIN", "ENTITLEMENT", "STATE");
 	rc = remediation_check(ctx_store(ctx), argv[optind], print_item, &p,
 	    &counts, &err);
 	if (rc < 0) {
 		json_decref(p.items);
+		buf_release(&p.table);
 		error("review remediation: %s", err.msg);
 		return rc == REMEDIATION_REFUSED ? RC_USAGE : RC_FAILURE;
 	}
@@ -132,8 +137,11 @@ review_remediation(int argc, char **argv, struct ctx *ctx)
 		}
 		putchar('\n');
 		json_decref(root);
-	} else
+	} else {
 		json_decref(p.items);
+		fputs(buf_str(&p.table), stdout);
+	}
+	buf_release(&p.table);
 	note("%ld revocations: %ld done, %ld pending, %ld not checked yet",
 	    counts.done + counts.pending + counts.not_checked, counts.done,
 	    counts.pending, counts.not_checked);

@@ -76,6 +76,12 @@ review_remind(int argc, char **argv, struct ctx *ctx)
 		error("review remind: no campaign '%s'", argv[optind]);
 		return RC_USAGE;
 	}
+	/* Nobody can answer a closed campaign any more: chase nobody. */
+	if (strcmp(c.status, "closed") == 0) {
+		error("review remind: campaign '%s' is closed", c.name);
+		ret = RC_USAGE;
+		goto out;
+	}
 	if (signoff_status(ctx_store(ctx), c.id, c.due, ctx->as_of, &s, &n,
 	    &err) < 0) {
 		error("review remind: %s", err.msg);
@@ -118,8 +124,8 @@ review_remind(int argc, char **argv, struct ctx *ctx)
 	} else if (fflush(stdout) != 0) {
 		goto out;
 	}
-	note("%ld reviewers with pending items in campaign '%s'", listed,
-	    c.name);
+	note("%ld reviewer%s with pending items in campaign '%s'", listed,
+	    listed == 1 ? "" : "s", c.name);
 	ret = RC_OK;
 out:
 	signoff_status_free(s, n);

@@ -23,6 +23,59 @@ static const char status_usage[] =
 "  --due DATE     judge against DATE instead of the campaign's due date\n"
 "  --format F     table (default) or json\n";
 
+/* Columns a terminal gives code point c (UTF-8 decoded). */
+static int
+cp_width(unsigned long c)
+{
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f))
+		return 0;	/* combining marks, zero-width */
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd))
+		return 2;	/* East Asian wide, emoji */
+	return 1;
+}
+
+/*
+ * s left-aligned in width columns (cut at a whole character when longer):
+ * printf's %-24s counts bytes, and "Zoë" or "山田" then shifted the rest.
+ */
+static void
+put_cell(const char *s, int width)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int used = 0;
+
+	while (*p) {
+		unsigned long c = *p;
+		int len = 1, w, k;
+
+		if (c >= 0xf0 && c < 0xf8)
+			len = 4, c &= 0x07;
+		else if (c >= 0xe0)
+			len = 3, c &= 0x0f;
+		else if (c >= 0xc0)
+			len = 2, c &= 0x1f;
+		for (k = 1; k < len; k++) {
+			if ((p[k] & 0xc0) != 0x80) {
+				len = k;	/* broken: a byte each */
+				break;
+			}
+			c = (c << 6) | (p[k] & 0x3f);
+		}
+		w = cp_width(c);
+		if (used + w > width)
+			break;
+		fwrite(p, 1, len, stdout);
+		used += w;
+		p += len;
+	}
+	for (; used < width; used++)
+		putchar(' ');
+}
+
 static void
 print_table(const struct signoff_status *s, size_t n,
     const struct signoff_status *tot)
@@ -31,10 +84,16 @@ print_table(const struct signoff_status *s, size_t n,
 
 	printf("%-14s %-24s %7s %7s %7s %7s %7s\n", "REVIEWER", "NAME",
 	    "ITEMS", "DECIDED", "PENDING", "REVOKE", "OVERDUE");
-	for (i = 0; i < n; i++)
-		printf("%-14s %-24.24s %7ld %7ld %7ld %7ld %7ld\n",
-		    s[i].reviewer_id, s[i].reviewer_name, s[i].items,
+	for (i = 0; i < n; i++) {
+		/* an id longer than its column pushes on, as %-14s did */
+		fputs(s[i].reviewer_id, stdout);
+		if (strlen(s[i].reviewer_id) < 14)
+			put_cell("", 14 - (int)strlen(s[i].reviewer_id));
+		putchar(' ');
+		put_cell(s[i].reviewer_name, 24);
+		printf(" %7ld %7ld %7ld %7ld %7ld\n", s[i].items,
 		    s[i].decided, s[i].pending, s[i].revoke, s[i].overdue);
+	}
 	printf("%-14s %-24s %7ld %7ld %7ld %7ld %7ld\n", "total", "",
 	    tot->items, tot->decided, tot->pending, tot->revoke,
 	    tot->overdue);

@@ -15,10 +15,19 @@ static const char verify_usage[] =
 "usage: rollcall verify DIR [--manifest-sha256 HEX]\n"
 "\n"
 "Check the evidence pack in DIR: every file against manifest.json\n"
-"(altered, removed, added) and the decision chain of decisions.csv\n"
-"against the manifest. Prints \"intact: ...\" and exits 0, or names each\n"
-"problem and exits 2. Compare the manifest's SHA-256 it prints with the\n"
-"one `rollcall review close` printed, or give it with --manifest-sha256.\n";
+"(altered, removed, added), that the pack has every file it always has\n"
+"(summary.html, decisions.csv and .json, revocations.csv and .json,\n"
+"audit.csv, the signed worksheet of every import a decision came from),\n"
+"the decision chain recomputed from decisions.json against the manifest,\n"
+"decisions.csv row by row against decisions.json, and the revocations\n"
+"against the chain's current revoke decisions. Prints \"intact: ...\" and\n"
+"exits 0, or names each problem and exits 2.\n"
+"\n"
+"  --manifest-sha256 HEX  the manifest's SHA-256 as `rollcall review close`\n"
+"                         printed it (and the auditor has on record). Only\n"
+"                         this proves the manifest itself untouched: a pack\n"
+"                         rewritten consistently, manifest included, passes\n"
+"                         every other check.\n";
 
 int
 cmd_verify(int argc, char **argv, struct ctx *ctx)

@@ -20,18 +20,10 @@
 #include "rollcall/chain.h"
 #include "rollcall/csv.h"
 #include "rollcall/evidence.h"
+#include "rollcall/reconcile.h"
 #include "rollcall/store.h"
 
 /* ---- the chain, as stored and as read back from decisions.csv ---- */
-
-/* A cell csv_write_cell() defused: "'=x" was "=x". */
-static const char *
-undefuse(const char *s)
-{
-	if (s != NULL && s[0] == '\'' && csv_needs_defuse(s + 1))
-		return s + 1;
-	return s;
-}
 
 static const char *
 null_as_empty(const char *s)
@@ -40,38 +32,26 @@ null_as_empty(const char *s)
 }
 
 /*
- * Does l follow prev with hash want? An empty value may have been hashed
- * as null (the usual way: chain.h) or as ""; a cell read back from a CSV
- * may carry the apostrophe that defused it. A value that reads two ways is
- * tried both ways; nothing else is forgiven.
+ * Does l follow prev with hash want? A stored empty value may have been
+ * hashed as null (the usual way: chain.h) or as "".
  */
 static int
-link_follows(const char *prev, const struct chain_link *l, const char *want,
-    int from_csv)
+link_follows(const char *prev, const struct chain_link *l, const char *want)
 {
 	struct chain_link v;
 	char h[65];
-	int raw, empty;
+	int empty;
 
-	for (raw = 0; raw < (from_csv ? 2 : 1); raw++) {
-		for (empty = 0; empty < 2; empty++) {
-			v = *l;
-			if (from_csv && !raw) {
-				v.item_id = undefuse(v.item_id);
-				v.decision = undefuse(v.decision);
-				v.comment = undefuse(v.comment);
-				v.reviewer_id = undefuse(v.reviewer_id);
-				v.decided_at = undefuse(v.decided_at);
-			}
-			if (empty) {
-				v.comment = null_as_empty(v.comment);
-				v.reviewer_id = null_as_empty(v.reviewer_id);
-				v.file_sha256 = null_as_empty(v.file_sha256);
-			}
-			chain_hash(prev, &v, h);
-			if (want != NULL && strcmp(h, want) == 0)
-				return 1;
+	for (empty = 0; empty < 2; empty++) {
+		v = *l;
+		if (empty) {
+			v.comment = null_as_empty(v.comment);
+			v.reviewer_id = null_as_empty(v.reviewer_id);
+			v.file_sha256 = null_as_empty(v.file_sha256);
 		}
+		chain_hash(prev, &v, h);
+		if (want != NULL && strcmp(h, want) == 0)
+			return 1;
 	}
 	return 0;
 }
@@ -123,7 +103,7 @@ evidence_chain_check(struct store *st, const struct campaign *c,
 
 		link_of_row(q, c->name, &l);
 		if (prev == NULL || strcmp(prev, head) != 0 ||
-		    !link_follows(head, &l, hash, 0)) {
+		    !link_follows(head, &l, hash)) {
 			err_set(err, "the decision chain is broken at decision"
 			    " %lld (item %s): a decision was changed, removed"
 			    " or added outside rollcall",
@@ -363,30 +343,56 @@ csv_row(FILE *fp, const char *const *cells, size_t n)
 	fputs("\r\n", fp);
 }
 
+static json_t *
+jstr(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL || (j = json_string(s)) == NULL)
+		return json_null();
+	return j;
+}
+
 static const char *const decisions_header[] = {
 	"seq", "item_id", "source", "login", "entitlement", "person_id",
 	"reviewer_id", "decision", "comment", "decided_at", "current",
 	"import_id", "file_sha256", "carried_from", "prev_hash", "hash",
 };
 
+/*
+ * decisions.csv and decisions.json, the same rows in chain order. The CSV
+ * is for people and defuses formula-like cells with an apostrophe, which
+ * cannot be told from one the reviewer typed; the JSON carries every value
+ * as hashed (null for none), so `verify` recomputes the chain from it.
+ */
 static int
 write_decisions(struct store *st, struct pack *p, const struct campaign *c,
-    struct errbuf *err)
+    const char *genesis, struct errbuf *err)
 {
 	const char *cells[ARRAY_SIZE(decisions_header)];
 	char seq[24], imp[24];
+	json_t *root, *items;
 	sqlite3_stmt *q;
-	FILE *fp;
+	FILE *fp, *jp = NULL;
+	size_t i;
 	long n = 0;
 	int rc, ret = -1;
 
 	if ((fp = pack_create(p, "decisions.csv", err)) == NULL)
 		return -1;
+	root = json_object();
+	items = json_array();
+	json_object_set_new(root, "campaign", jstr(c->name));
+	json_object_set_new(root, "genesis", jstr(genesis));
+	json_object_set(root, "decisions", items);
 	if ((q = store_prepare(st, SQL_DECISIONS, err)) == NULL)
 		goto out;
 	sqlite3_bind_int64(q, 1, c->id);
 	csv_row(fp, decisions_header, ARRAY_SIZE(decisions_header));
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		int has_imp = sqlite3_column_type(q, D_IMPORT) != SQLITE_NULL;
+
 		snprintf(seq, sizeof(seq), "%ld", ++n);
 		snprintf(imp, sizeof(imp), "%lld",
 		    (long long)sqlite3_column_int64(q, D_IMPORT));
@@ -401,20 +407,38 @@ write_decisions(struct store *st, struct pack *p, const struct campaign *c,
 		cells[8] = store_col(q, D_COMMENT);
 		cells[9] = store_col(q, D_DECIDED_AT);
 		cells[10] = sqlite3_column_int(q, D_CURRENT) ? "yes" : "no";
-		cells[11] = sqlite3_column_type(q, D_IMPORT) == SQLITE_NULL ?
-		    NULL : imp;
+		cells[11] = has_imp ? imp : NULL;
 		cells[12] = store_col(q, D_FILE_SHA);
 		cells[13] = store_col(q, D_CARRIED);
 		cells[14] = store_col(q, D_PREV);
 		cells[15] = store_col(q, D_HASH);
 		csv_row(fp, cells, ARRAY_SIZE(cells));
+		json_object_set_new(o, "seq", json_integer(n));
+		for (i = 1; i < ARRAY_SIZE(cells); i++)
+			json_object_set_new(o, decisions_header[i],
+			    i == 10 ? json_boolean(sqlite3_column_int(q,
+			    D_CURRENT)) : i == 11 ? (has_imp ?
+			    json_integer(sqlite3_column_int64(q, D_IMPORT)) :
+			    json_null()) : jstr(cells[i]));
+		json_array_append_new(items, o);
 	}
-	if (rc == SQLITE_DONE)
-		ret = 0;
-	else
+	if (rc != SQLITE_DONE) {
 		err_set(err, "cannot read decisions: %s", store_errmsg(st));
+		goto out;
+	}
+	if ((jp = pack_create(p, "decisions.json", err)) == NULL)
+		goto out;
+	if (json_dumpf(root, jp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		err_set(err, "cannot write '%s/decisions.json'", p->dir);
+	else
+		ret = 0;
+	putc('\n', jp);
+	if (pack_close(p, jp, "decisions.json", err) < 0)
+		ret = -1;
 out:
 	sqlite3_finalize(q);
+	json_decref(items);
+	json_decref(root);
 	if (pack_close(p, fp, "decisions.csv", err) < 0)
 		ret = -1;
 	return ret;
@@ -434,16 +458,6 @@ static const char *const revocations_header[] = {
 	"person_name", "reviewer_id", "reviewer_name", "comment", "decided_at",
 	"account_name", "privileged",
 };
-
-static json_t *
-jstr(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL || (j = json_string(s)) == NULL)
-		return json_null();
-	return j;
-}
 
 /* revocations.csv and revocations.json, the same rows. */
 static int
@@ -998,7 +1012,7 @@ evidence_close(struct store *st, const struct campaign *c,
 	if ((rc = pack_mkdir(&p, err)) != 0)
 		return rc;
 	/* summary.html last but the manifest: it lists the others' hashes. */
-	if (write_decisions(st, &p, c, err) < 0 ||
+	if (write_decisions(st, &p, c, genesis, err) < 0 ||
 	    write_revocations(st, &p, c, err) < 0 ||
 	    write_signed(st, &p, c, err) < 0 ||
 	    write_audit(st, &p, c, err) < 0 ||
@@ -1165,97 +1179,397 @@ verify_files(const char *dir, json_t *files, struct evidence_verify *v)
 	free(l.paths);
 }
 
-/* Recompute the chain of decisions.csv; the first break is the problem. */
-static void
+/*
+ * rel is altered or removed by the manifest already: what its content
+ * then says is no news.
+ */
+static int
+reported(const struct evidence_verify *v, const char *rel)
+{
+	size_t i, n = strlen(rel);
+
+	for (i = 0; i < v->nproblems; i++) {
+		const char *p = v->problems[i], *c = strchr(p, ':');
+
+		if (c != NULL && c[1] == ' ' && strncmp(c + 2, rel, n) == 0 &&
+		    (c[2 + n] == '\0' || c[2 + n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Load dir/rel as JSON; NULL (a problem noted) when it cannot. */
+static json_t *
+load_json(const char *dir, const char *rel, struct evidence_verify *v)
+{
+	json_error_t jerr;
+	json_t *j;
+	char *path = xasprintf("%s/%s", dir, rel);
+
+	/* a missing one is "removed" or "missing" already */
+	if ((j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL
+	    && access(path, F_OK) == 0)
+		problem(v, xasprintf("unreadable: %s: line %d: %s", rel,
+		    jerr.line, jerr.text));
+	free(path);
+	return j;
+}
+
+/*
+ * Recompute the chain from decisions.json, which holds the values exactly
+ * as hashed; the first break is the problem. Returns its decisions array
+ * (a new reference) for the checks that follow, or NULL.
+ */
+static json_t *
 verify_chain(const char *dir, const char *campaign, json_t *chain,
     struct evidence_verify *v)
 {
-	static const char *const names[][2] = {
-		{ "item_id", NULL }, { "decision", NULL },
-		{ "comment", NULL }, { "reviewer_id", NULL },
-		{ "decided_at", NULL }, { "file_sha256", NULL },
-		{ "prev_hash", NULL }, { "hash", NULL },
-	};
-	enum { C_ITEM, C_DECISION, C_COMMENT, C_REVIEWER, C_AT, C_FILE,
-	    C_PREV, C_HASH, C_N };
 	const char *genesis = json_string_value(json_object_get(chain,
 	    "genesis"));
 	const char *mhead = json_string_value(json_object_get(chain, "head"));
 	json_t *mn = json_object_get(chain, "decisions");
-	struct errbuf err = { "" };
-	struct csv c;
-	char head[65], *path;
-	int col[C_N], i, rc, broken = 0;
-	long row = 0;
+	json_t *root, *ds = NULL, *d;
+	const char *jc;
+	char head[65];
+	size_t i;
 
 	chain_genesis(campaign, head);
 	if (genesis == NULL || strcmp(genesis, head) != 0)
 		problem(v, xasprintf("chain: the manifest's genesis is not"
 		    " campaign '%s''s", campaign));
-	path = xasprintf("%s/decisions.csv", dir);
-	if (csv_open(&c, path, ',', &err) < 0) {
-		problem(v, xasprintf("chain: %s", err.msg));
-		free(path);
-		return;
+	if ((root = load_json(dir, "decisions.json", v)) == NULL)
+		return NULL;
+	jc = json_string_value(json_object_get(root, "campaign"));
+	ds = json_object_get(root, "decisions");
+	if (jc == NULL || strcmp(jc, campaign) != 0 || !json_is_array(ds)) {
+		problem(v, xasprintf("chain: decisions.json is not campaign"
+		    " '%s''s decisions", campaign));
+		json_decref(root);
+		return NULL;
 	}
-	if ((rc = csv_next(&c, &err)) <= 0) {
-		problem(v, xasprintf("chain: %s", rc < 0 ? err.msg :
-		    "decisions.csv is empty"));
-		goto out;
-	}
-	for (i = 0; i < C_N; i++) {
-		if ((col[i] = csv_find_column(&c, names[i])) < 0) {
-			problem(v, xasprintf("chain: decisions.csv has no"
-			    " column '%s'", names[i][0]));
-			goto out;
-		}
-	}
-	while ((rc = csv_next(&c, &err)) > 0) {
-		const char *f[C_N];
+	json_incref(ds);
+	json_decref(root);
+	v->decisions = (long)json_array_size(ds);
+	json_array_foreach(ds, i, d) {
+		const char *prev = json_string_value(json_object_get(d,
+		    "prev_hash"));
+		const char *hash = json_string_value(json_object_get(d,
+		    "hash"));
 		struct chain_link l;
 
-		row++;
-		if (broken)
-			continue;
-		for (i = 0; i < C_N; i++) {
-			f[i] = (size_t)col[i] < c.nf ? c.f[col[i]].s : "";
-			if (*f[i] == '\0')
-				f[i] = NULL;
-		}
 		l.campaign = campaign;
-		l.item_id = f[C_ITEM];
-		l.decision = f[C_DECISION];
-		l.comment = f[C_COMMENT];
-		l.reviewer_id = f[C_REVIEWER];
-		l.decided_at = f[C_AT];
-		l.file_sha256 = f[C_FILE];
-		if (f[C_PREV] == NULL || strcmp(f[C_PREV], head) != 0 ||
-		    !link_follows(head, &l, f[C_HASH], 1)) {
-			problem(v, xasprintf("chain broken at decisions.csv"
-			    " row %ld (item %s)", row,
-			    f[C_ITEM] ? f[C_ITEM] : "?"));
-			broken = 1;
-			continue;
+		l.item_id = json_string_value(json_object_get(d, "item_id"));
+		l.decision = json_string_value(json_object_get(d, "decision"));
+		l.comment = json_string_value(json_object_get(d, "comment"));
+		l.reviewer_id = json_string_value(json_object_get(d,
+		    "reviewer_id"));
+		l.decided_at = json_string_value(json_object_get(d,
+		    "decided_at"));
+		l.file_sha256 = json_string_value(json_object_get(d,
+		    "file_sha256"));
+		if (!json_is_object(d) || prev == NULL || hash == NULL ||
+		    strcmp(prev, head) != 0 || !link_follows(head, &l, hash)) {
+			problem(v, xasprintf("chain broken at decisions.json"
+			    " decision %zu (item %s)", i + 1,
+			    l.item_id ? l.item_id : "?"));
+			json_decref(ds);
+			return NULL;
 		}
-		snprintf(head, sizeof(head), "%s", f[C_HASH]);
+		snprintf(head, sizeof(head), "%s", hash);
 	}
-	if (rc < 0) {
-		problem(v, xasprintf("chain: %s", err.msg));
-		goto out;
-	}
-	v->decisions = row;
-	if (broken)
-		goto out;
-	if (!json_is_integer(mn) || json_integer_value(mn) != row)
-		problem(v, xasprintf("chain: decisions.csv has %ld decisions,"
-		    " the manifest %lld", row,
+	if (!json_is_integer(mn) || json_integer_value(mn) !=
+	    (json_int_t)json_array_size(ds))
+		problem(v, xasprintf("chain: decisions.json has %zu decisions,"
+		    " the manifest %lld", json_array_size(ds),
 		    (long long)json_integer_value(mn)));
 	else if (mhead == NULL || strcmp(mhead, head) != 0)
 		problem(v, xasprintf("chain: the last decision's hash is not"
 		    " the manifest's head"));
+	return ds;
+}
+
+/*
+ * The cell a pack's CSV holds for a JSON value: text as csv_write_cell()
+ * writes it (the defusing apostrophe, nothing else), "" for null,
+ * yes/no for a boolean. Caller frees.
+ */
+static char *
+csv_form(json_t *j)
+{
+	const char *s;
+
+	if (json_is_string(j)) {
+		s = json_string_value(j);
+		return csv_needs_defuse(s) ? xasprintf("'%s", s) : xstrdup(s);
+	}
+	if (json_is_integer(j))
+		return xasprintf("%lld", (long long)json_integer_value(j));
+	if (json_is_boolean(j))
+		return xstrdup(json_is_true(j) ? "yes" : "no");
+	return xstrdup("");
+}
+
+/*
+ * dir/rel (a CSV) must show rows[] exactly, row by row and column by
+ * column of its header ("seq": the row number). The first difference is
+ * the problem.
+ */
+static void
+verify_csv_rows(const char *dir, const char *rel, json_t *rows,
+    const char *from, struct evidence_verify *v)
+{
+	struct errbuf err = { "" };
+	struct csv c;
+	char **names = NULL, *path;
+	size_t i, nnames = 0;
+	long row = 0;
+	int rc, bad = 0;
+
+	if (reported(v, rel) || reported(v, from))
+		return;
+	path = xasprintf("%s/%s", dir, rel);
+	if (csv_open(&c, path, ',', &err) < 0) {
+		problem(v, xasprintf("unreadable: %s", err.msg));
+		free(path);
+		return;
+	}
+	if ((rc = csv_next(&c, &err)) <= 0) {
+		problem(v, xasprintf("%s: %s", rel, rc < 0 ? err.msg :
+		    "no header"));
+		goto out;
+	}
+	nnames = c.nf;
+	names = xcalloc(nnames + 1, sizeof(*names));
+	for (i = 0; i < nnames; i++)
+		names[i] = xstrdup(c.f[i].s);
+	while (!bad && (rc = csv_next(&c, &err)) > 0) {
+		json_t *o = json_array_get(rows, (size_t)row);
+
+		row++;
+		if (o == NULL) {
+			problem(v, xasprintf("%s: row %ld is not in %s", rel,
+			    row, from));
+			bad = 1;
+			break;
+		}
+		for (i = 0; i < nnames && !bad; i++) {
+			const char *cell = i < c.nf ? c.f[i].s : "";
+			json_t *j = json_object_get(o, names[i]);
+			char *want;
+
+			if (j == NULL) {
+				problem(v, xasprintf("%s: column '%s' is not"
+				    " in %s", rel, names[i], from));
+				bad = 1;
+				break;
+			}
+			want = csv_form(j);
+			if (strcmp(cell, want) != 0 || c.nf != nnames) {
+				problem(v, xasprintf("%s: row %ld, column %s"
+				    " differs from %s", rel, row, names[i],
+				    from));
+				bad = 1;
+			}
+			free(want);
+		}
+	}
+	if (rc < 0)
+		problem(v, xasprintf("unreadable: %s", err.msg));
+	else if (!bad && (size_t)row != json_array_size(rows))
+		problem(v, xasprintf("%s: %ld rows, %s %zu", rel, row, from,
+		    json_array_size(rows)));
 out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	csv_close(&c);
 	free(path);
+}
+
+static const char *
+jfield(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * What the chain says must be revoked: each item's newest decision is
+ * its current one. decisions.json's "current" must agree, and
+ * revocations.json and .csv must hold exactly those, no more, no fewer.
+ */
+static void
+verify_revocations(const char *dir, json_t *ds, struct evidence_verify *v)
+{
+	struct strmap *newest = strmap_new(), *listed = strmap_new();
+	json_t *root, *items, *d;
+	size_t i;
+	long at, dummy, want = 0;
+
+	json_array_foreach(ds, i, d)
+		strmap_put(newest, null_as_empty(jfield(d, "item_id")),
+		    (long)i);
+	json_array_foreach(ds, i, d) {
+		strmap_get(newest, null_as_empty(jfield(d, "item_id")), &at);
+		if (json_is_true(json_object_get(d, "current")) !=
+		    (at == (long)i)) {
+			problem(v, xasprintf("decisions.json: decision %zu is"
+			    " marked %s, but the chain says otherwise", i + 1,
+			    at == (long)i ? "superseded" : "current"));
+			break;
+		}
+		if (at == (long)i && same_text(jfield(d, "decision"),
+		    "revoke"))
+			want++;
+	}
+	if (reported(v, "revocations.json") ||
+	    (root = load_json(dir, "revocations.json", v)) == NULL)
+		goto out;
+	items = json_object_get(root, "items");
+	if (!json_is_array(items)) {
+		problem(v, xasprintf("revocations.json: no items"));
+		goto done;
+	}
+	json_array_foreach(items, i, d) {
+		const char *item = null_as_empty(jfield(d, "item_id"));
+		json_t *dec;
+
+		if (!strmap_get(newest, item, &at) || strmap_get(listed, item,
+		    &dummy) || (dec = json_array_get(ds, (size_t)at)) == NULL ||
+		    !same_text(jfield(dec, "decision"), "revoke") ||
+		    !same_text(jfield(dec, "reviewer_id"),
+		    jfield(d, "reviewer_id")) ||
+		    !same_text(jfield(dec, "comment"), jfield(d, "comment")) ||
+		    !same_text(jfield(dec, "decided_at"),
+		    jfield(d, "decided_at"))) {
+			problem(v, xasprintf("revocations.json: item %s is not"
+			    " a current revoke decision of the chain", item));
+			goto done;
+		}
+		strmap_put(listed, item, 1);
+	}
+	if ((long)json_array_size(items) != want) {
+		problem(v, xasprintf("revocations.json: %zu revocations, the"
+		    " chain %ld", json_array_size(items), want));
+		goto done;
+	}
+	verify_csv_rows(dir, "revocations.csv", items, "revocations.json", v);
+done:
+	json_decref(root);
+out:
+	strmap_free(newest);
+	strmap_free(listed);
+}
+
+/*
+ * Each import a decision came from has its signed file, signed/WHO-ID.EXT,
+ * and it is the very file: its SHA-256 is the one the decisions hashed.
+ */
+static void
+verify_signed(const char *dir, json_t *files, json_t *ds,
+    struct evidence_verify *v)
+{
+	struct strmap *seen = strmap_new();
+	struct dirent *de;
+	char **names = NULL, *sdir = xasprintf("%s/signed", dir);
+	size_t i, k, nnames = 0;
+	long dummy;
+	json_t *d;
+	DIR *dp;
+
+	if ((dp = opendir(sdir)) != NULL) {
+		while ((de = readdir(dp)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			names = xrealloc(names, (nnames + 1) *
+			    sizeof(*names));
+			names[nnames++] = xstrdup(de->d_name);
+		}
+		closedir(dp);
+	}
+	json_array_foreach(ds, i, d) {
+		json_t *imp = json_object_get(d, "import_id");
+		const char *fsha = jfield(d, "file_sha256");
+		char key[32], *suffix, sha[65];
+		int found = 0;
+
+		if (!json_is_integer(imp))
+			continue;	/* carried from an earlier campaign */
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)json_integer_value(imp));
+		if (strmap_get(seen, key, &dummy))
+			continue;
+		strmap_put(seen, key, 1);
+		suffix = xasprintf("-%s.", key);
+		for (k = 0; k < nnames && !found; k++) {
+			char *dash = strrchr(names[k], '-'), *path;
+			struct errbuf err = { "" };
+
+			if (dash == NULL || strncmp(dash, suffix,
+			    strlen(suffix)) != 0 || strchr(dash +
+			    strlen(suffix), '.') != NULL)
+				continue;
+			found = 1;
+			path = xasprintf("%s/%s", sdir, names[k]);
+			if (sha256_file(path, sha, &err) == 0 &&
+			    (fsha == NULL || strcmp(sha, fsha) != 0))
+				problem(v, xasprintf("altered: signed/%s (not"
+				    " the file import %s's decisions came"
+				    " from)", names[k], key));
+			free(path);
+		}
+		/* one the manifest lists is "removed" already */
+		json_array_foreach(files, k, imp) {
+			const char *rel = jfield(imp, "path"), *dash;
+
+			if (rel && strncmp(rel, "signed/", 7) == 0 &&
+			    (dash = strrchr(rel, '-')) != NULL &&
+			    strncmp(dash, suffix, strlen(suffix)) == 0)
+				found = 1;
+		}
+		if (!found)
+			problem(v, xasprintf("missing: the signed file of"
+			    " import %s (signed/*-%s.*)", key, key));
+		free(suffix);
+	}
+	for (k = 0; k < nnames; k++)
+		free(names[k]);
+	free(names);
+	free(sdir);
+	strmap_free(seen);
+}
+
+/* Files every pack has: a consistent rewrite cannot drop one. */
+static void
+verify_required(const char *dir, json_t *files, struct evidence_verify *v)
+{
+	static const char *const required[] = {
+		"summary.html", "decisions.csv", "decisions.json",
+		"revocations.csv", "revocations.json", "audit.csv",
+	};
+	size_t i, k;
+	json_t *f;
+
+	for (k = 0; k < ARRAY_SIZE(required); k++) {
+		struct stat sb;
+		char *path;
+		int listed = 0;
+
+		json_array_foreach(files, i, f)
+			listed |= same_text(jfield(f, "path"), required[k]);
+		if (listed)
+			continue;	/* verify_files saw to it */
+		path = xasprintf("%s/%s", dir, required[k]);
+		if (lstat(path, &sb) < 0)
+			problem(v, xasprintf("missing: %s (a pack always has"
+			    " it)", required[k]));
+		free(path);
+	}
 }
 
 int
@@ -1263,7 +1577,7 @@ evidence_verify(const char *dir, struct evidence_verify *v,
     struct errbuf *err)
 {
 	json_error_t jerr;
-	json_t *m, *files, *chain;
+	json_t *m, *files, *chain, *ds;
 	const char *campaign;
 	char *path;
 
@@ -1293,7 +1607,13 @@ evidence_verify(const char *dir, struct evidence_verify *v,
 		return -1;
 	}
 	verify_files(dir, files, v);
-	verify_chain(dir, campaign, chain, v);
+	verify_required(dir, files, v);
+	if ((ds = verify_chain(dir, campaign, chain, v)) != NULL) {
+		verify_csv_rows(dir, "decisions.csv", ds, "decisions.json", v);
+		verify_revocations(dir, ds, v);
+		verify_signed(dir, files, ds, v);
+		json_decref(ds);
+	}
 	json_decref(m);
 	return 0;
 }

@@ -400,13 +400,18 @@ header_key(const char *s)
 	return k;
 }
 
-/* 1 and col[] when this row has item_id and decision; else 0. */
+/*
+ * 1 and col[] when this row has item_id and decision; else 0. *dup (may
+ * stay NULL) gets the header of a second column for one we read: which
+ * of two decision columns counts is not ours to guess. Caller frees.
+ */
 static int
-header_match(char **cells, size_t n, long col[H_N])
+header_match(char **cells, size_t n, long col[H_N], char **dup)
 {
 	size_t i;
 	int h, k;
 
+	*dup = NULL;
 	for (h = 0; h < H_N; h++)
 		col[h] = -1;
 	for (i = 0; i < n; i++) {
@@ -415,23 +420,33 @@ header_match(char **cells, size_t n, long col[H_N])
 		if (key == NULL)
 			continue;
 		for (h = 0; h < H_N; h++)
-			for (k = 0; header_names[h][k]; k++)
-				if (col[h] < 0 &&
-				    strcmp(key, header_names[h][k]) == 0)
+			for (k = 0; header_names[h][k]; k++) {
+				if (strcmp(key, header_names[h][k]) != 0)
+					continue;
+				if (col[h] < 0)
 					col[h] = (long)i;
+				else if (*dup == NULL)
+					*dup = xstrdup(cells[i]);
+			}
 		free(key);
 	}
-	return col[H_ITEM] >= 0 && col[H_DECISION] >= 0;
+	if (col[H_ITEM] >= 0 && col[H_DECISION] >= 0)
+		return 1;
+	free(*dup);
+	*dup = NULL;
+	return 0;
 }
 
 /*
  * Find the header within the first rows. 1: found (col[] set), 0: not a
- * worksheet, -1: read error.
+ * worksheet, -1: read error, SIGNOFF_REFUSED (err set, naming the file
+ * "name"): a column we read is there twice.
  */
 static int
-find_header(struct table *t, long col[H_N], struct errbuf *err)
+find_header(struct table *t, const char *name, long col[H_N],
+    struct errbuf *err)
 {
-	char **cells;
+	char **cells, *dup;
 	size_t n;
 	long row;
 	int rc, i;
@@ -439,8 +454,14 @@ find_header(struct table *t, long col[H_N], struct errbuf *err)
 	for (i = 0; i < HEADER_ROWS; i++) {
 		if ((rc = table_next(t, &row, &cells, &n, err)) <= 0)
 			return rc;
-		if (header_match(cells, n, col))
-			return 1;
+		if (header_match(cells, n, col, &dup)) {
+			if (dup == NULL)
+				return 1;
+			err_set(err, "%s: row %ld: two '%s' columns: keep one",
+			    name, row, dup);
+			free(dup);
+			return SIGNOFF_REFUSED;
+		}
 	}
 	return 0;
 }
@@ -521,7 +542,7 @@ read_csv(const unsigned char *data, size_t len, struct source *src,
 	t.len = tlen;
 	t.line = 1;
 	t.delim = csv_sniff(text, tlen);
-	rc = find_header(&t, col, err);
+	rc = find_header(&t, src->name, col, err);
 	if (rc == 0) {
 		err_set(err, "%s: no header row with item_id and decision"
 		    " (read as %s CSV)", src->name, enc);
@@ -554,7 +575,8 @@ read_xlsx(const unsigned char *data, size_t len, struct source *src,
 		memset(&t, 0, sizeof(t));
 		if ((t.sh = xlsx_sheet_open(x, i, err)) == NULL)
 			goto out;
-		rc = find_header(&t, found == (size_t)-1 ? col : other, err);
+		rc = find_header(&t, src->name, found == (size_t)-1 ? col :
+		    other, err);
 		if (rc > 0 && found == (size_t)-1) {
 			found = i;
 			rc = read_rows(&t, col, rd, err);
@@ -568,6 +590,8 @@ read_xlsx(const unsigned char *data, size_t len, struct source *src,
 			goto out;
 		}
 		xlsx_sheet_close(t.sh);
+		if (rc == SIGNOFF_REFUSED)
+			ret = rc;
 		if (rc < 0)
 			goto out;
 	}
@@ -935,6 +959,14 @@ record_rows(struct importer *im, struct errbuf *err)
 		if (!r->found) {
 			reject(im, r, "item %s is not in campaign %s", item,
 			    res->campaign);
+			continue;
+		}
+		if ((raw && strcmp(raw, XLSX_FORMULA_UNSAVED) == 0) ||
+		    (r->cell[H_COMMENT] && strcmp(r->cell[H_COMMENT],
+		    XLSX_FORMULA_UNSAVED) == 0)) {
+			/* what it computes is only known to a spreadsheet */
+			reject(im, r, "a formula without a saved value: open"
+			    " the file in Excel or LibreOffice and save it");
 			continue;
 		}
 		if (d == DECISION_BAD) {

@@ -719,7 +719,7 @@ xlsx_sheet_next(struct xlsx_sheet *s, long *row, char ***cells,
 	char *type = NULL, *val;
 	long col = -1, c, r;
 	int rc, nt, in_row = 0, in_c = 0, in_v = 0, in_is = 0, in_t = 0;
-	int rph = 0, has_is = 0, ret = -1;
+	int rph = 0, has_is = 0, has_f = 0, ret = -1;
 
 	if (s->done)
 		return 0;
@@ -760,10 +760,12 @@ xlsx_sheet_next(struct xlsx_sheet *s, long *row, char ***cells,
 				type = attr(rd, "t", 0);
 				buf_reset(&v);
 				buf_reset(&is);
-				has_is = 0;
+				has_is = has_f = 0;
 				in_c = !empty;
 			} else if (in_c && strcmp(n, "v") == 0) {
 				in_v = !empty;
+			} else if (in_c && strcmp(n, "f") == 0) {
+				has_f = 1;
 			} else if (in_c && strcmp(n, "is") == 0) {
 				in_is = !empty;
 				has_is = 1;
@@ -783,6 +785,17 @@ xlsx_sheet_next(struct xlsx_sheet *s, long *row, char ***cells,
 				in_is = 0;
 			} else if (strcmp(n, "c") == 0 && in_c) {
 				in_c = 0;
+				/*
+				 * A formula with no value, or an empty one that
+				 * is no text (t="str"): nothing computed it
+				 * (openpyxl writes <v></v>).
+				 */
+				if (has_f && v.len == 0 && !has_is &&
+				    (type == NULL || strcmp(type, "str") != 0)) {
+					cell_put(s, col,
+					    xstrdup(XLSX_FORMULA_UNSAVED));
+					continue;
+				}
 				if (v.len == 0 && !has_is)
 					continue;	/* styled, no value */
 				if ((val = cell_value(s, type, &v, &is, has_is,

@@ -420,7 +420,6 @@ xlsx_write(struct store *st, const struct campaign *c,
 	lxw_doc_properties props;
 	struct xlsx x;
 	char *tmp, *title = NULL;
-	mode_t mask;
 	lxw_error e;
 	int fd, ret = -1;
 
@@ -473,10 +472,11 @@ xlsx_write(struct store *st, const struct campaign *c,
 		err_set(err, "cannot write '%s': %s", path, lxw_strerror(e));
 		goto out;
 	}
-	/* mkstemp made it 0600; a worksheet is as readable as the CSV one */
-	mask = umask(0);
-	umask(mask);
-	if (chmod(tmp, 0644 & ~mask) < 0 || rename(tmp, path) < 0) {
+	/*
+	 * Names, logins and findings: owner only, as the CSV and HTML ones,
+	 * whatever the umask or however libxlsxwriter opened the file.
+	 */
+	if (chmod(tmp, 0600) < 0 || rename(tmp, path) < 0) {
 		err_set(err, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}

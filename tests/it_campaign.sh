@@ -127,7 +127,8 @@ printf 'X' | dd of="$T/p1/revocations.csv" bs=1 seek=40 conv=notrunc 2>/dev/null
 check "verify: one altered byte, exit 2 naming the file" sh -c \
     "test $? -eq 2 && grep -q 'altered: revocations.csv' '$T/v1.out'"
 
-# ... and one decision, with the manifest made to agree: the chain catches it.
+# ... and one decision, with the manifest made to agree: decisions.json,
+# the chain's own values, catches it.
 cp -r "$T/pack" "$T/p2"
 "$PY" - "$T/p2" <<'PYEOF'
 import csv, hashlib, io, json, os, sys
@@ -151,7 +152,7 @@ for f in m["files"]:
 json.dump(m, open(os.path.join(d, "manifest.json"), "w"))
 PYEOF
 "$R0" verify "$T/p2" >"$T/v2.out" 2>&1
-check "verify: one changed decision breaks the chain, exit 2" sh -c \
-    "test $? -eq 2 && grep -q 'chain broken at decisions.csv row 1' '$T/v2.out'"
+check "verify: one changed decision differs from decisions.json, exit 2" sh -c \
+    "test $? -eq 2 && grep -q 'decisions.csv: row 1, column decision differs from decisions.json' '$T/v2.out'"
 
 [ $fails -eq 0 ]

@@ -74,12 +74,12 @@ check "worksheets and index.csv are 0600" \
 check "no temporary file left behind" \
     sh -c "[ -z \"\$(ls -A '$tmp/ws' | grep '^\\.')\" ]"
 
-# A worksheet that cannot be put in place (a folder has its name): exit 2,
-# no file of the campaign left and no temporary one, no campaign either.
+# A folder already in use (another campaign's worksheets, anything): exit
+# 1 naming it, before any reconcile; nothing of ours left there.
 mkdir -p "$tmp/fail/unassigned.csv"
 rc review open Q1-2027 --out "$tmp/fail" >/dev/null 2>"$tmp/err"
-check "a worksheet that cannot be written: exit 2" \
-    sh -c "[ $? -eq 2 ] && grep -q 'unassigned.csv' '$tmp/err'"
+check "a folder in use: exit 1, named" \
+    sh -c "[ $? -eq 1 ] && grep -q \"folder '$tmp/fail' is not empty\" '$tmp/err'"
 check "... and nothing of it left in the folder" \
     sh -c "[ \"\$(ls -A '$tmp/fail')\" = unassigned.csv ]"
 rmdir "$tmp/fail/unassigned.csv"

@@ -306,7 +306,8 @@ test_close_writes_pack(void **state)
 	struct stat sb;
 	json_t *m, *files;
 	char *s, sha[65], path[256];
-	const char *want[] = { "audit.csv", "decisions.csv", "revocations.csv",
+	const char *want[] = { "audit.csv", "decisions.csv", "decisions.json",
+	    "revocations.csv",
 	    "revocations.json", "signed/E1-1.csv", "signed/E1-2.xlsx",
 	    "summary.html" };
 	size_t i;
@@ -321,7 +322,7 @@ test_close_writes_pack(void **state)
 	assert_int_equal(r.counts.pending, 0);
 	assert_int_equal(r.counts.decisions, 4);
 	assert_int_equal(r.counts.revoke, 1);
-	assert_int_equal(r.files, 7);
+	assert_int_equal(r.files, 8);
 	assert_string_equal(r.head, f->last);
 
 	/* the campaign row */
@@ -572,7 +573,7 @@ test_verify_intact(void **state)
 
 	closed_pack(f);
 	/* the formula, the new line, the UTF-8 and "-" read back as hashed */
-	assert_string_equal(s = verify(f), "intact 7 4");
+	assert_string_equal(s = verify(f), "intact 8 4");
 	free(s);
 }
 
@@ -603,7 +604,13 @@ test_verify_chain_only(void **state)
 	replace(f, "decisions.csv", "see ticket", "see no ticket");
 	rehash(f, "decisions.csv");
 	assert_string_equal(s = verify(f),
-	    "chain broken at decisions.csv row 3 (item RV-BBBBBBBBBB)");
+	    "decisions.csv: row 3, column comment differs from"
+	    " decisions.json");
+	free(s);
+	replace(f, "decisions.json", "see ticket", "see no ticket");
+	rehash(f, "decisions.json");
+	assert_string_equal(s = verify(f),
+	    "chain broken at decisions.json decision 3 (item RV-BBBBBBBBBB)");
 	free(s);
 }
 
@@ -622,8 +629,8 @@ test_verify_chain_rewritten_head(void **state)
 	spew(f->dir, "decisions.csv", s);
 	free(s);
 	rehash(f, "decisions.csv");
-	assert_string_equal(s = verify(f), "chain: decisions.csv has 3"
-	    " decisions, the manifest 4");
+	assert_string_equal(s = verify(f), "decisions.csv: 3 rows,"
+	    " decisions.json 4");
 	free(s);
 }
 
@@ -652,9 +659,12 @@ test_verify_bad_manifests(void **state)
 	    " \"chain\": {\"genesis\": \"00\", \"head\": \"00\","
 	    " \"decisions\": 0}}");
 	assert_string_equal(s = verify(f), "manifest: path '../etc/passwd' is"
-	    " outside the pack|added: decisions.csv|chain: the manifest's"
-	    " genesis is not campaign 'x''s|chain: the last decision's hash is"
-	    " not the manifest's head");
+	    " outside the pack|added: decisions.csv|missing: summary.html (a"
+	    " pack always has it)|missing: decisions.json (a pack always has"
+	    " it)|missing: revocations.csv (a pack always has it)|missing:"
+	    " revocations.json (a pack always has it)|missing: audit.csv (a"
+	    " pack always has it)|chain: the manifest's genesis is not"
+	    " campaign 'x''s");
 	free(s);
 }
 

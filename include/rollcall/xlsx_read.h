@@ -55,6 +55,13 @@ struct xlsx_sheet *xlsx_sheet_open(struct xlsx *, size_t i, struct errbuf *);
  * spreadsheet shows it) and cells[0..*ncells) (column A is 0; NULL for a
  * missing cell; lent until the next call); 0 at the end; -1 with err set.
  */
+/*
+ * A cell holding a formula but no saved value (openpyxl and other
+ * generators write none; only a spreadsheet application computes it)
+ * reads as this text, which no XML text can contain (U+0001).
+ */
+#define XLSX_FORMULA_UNSAVED "\001formula"
+
 int	 xlsx_sheet_next(struct xlsx_sheet *, long *row, char ***cells,
 	    size_t *ncells, struct errbuf *);
 void	 xlsx_sheet_close(struct xlsx_sheet *);		/* NULL is fine */
