@@ -679,8 +679,10 @@ google_open(struct connector *c, const struct source_cfg *src,
 	    NULL) {
 		err_set(err, "source '%s': key_file needs subject (the admin"
 		    " the service account acts as)", src->name);
-		return -1;
+		return -2;
 	}
+	if (http_config_check(&g->cfg, &opt, err) < 0)
+		return -2;
 	if ((g->h = http_open(&g->cfg, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(g->h);

@@ -147,7 +147,7 @@ scimc_open(struct connector *c, const struct source_cfg *src,
 	if (source_get(src, "url") == NULL) {
 		err_set(err, "source '%s': scim needs url (the SCIM base,"
 		    " ending in /scim/v2)", src->name);
-		return -1;
+		return -2;
 	}
 	if (source_get(src, "username") != NULL)
 		opt.auth = HTTP_AUTH_BASIC;
@@ -155,6 +155,8 @@ scimc_open(struct connector *c, const struct source_cfg *src,
 	c->priv = s;
 	s->name = src->name;
 	s->filter = source_get(src, "filter");
+	if (http_config_check(src, &opt, err) < 0)
+		return -2;
 	if ((s->h = http_open(src, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(s->h);
