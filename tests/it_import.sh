@@ -94,8 +94,22 @@ run import matrix "$D/inputs/matrix-good.csv"
 check "matrix note counts rules" grep -q "^imported 4 matrix rules from" \
     "$T/err"
 
+printf '[hr]\n[source "legacy"]\ntype = csv\n' >"$T/rollcall.conf"
+n0=$(sql "SELECT COUNT(*) FROM snapshots")
+run import accounts legcy "$D/inputs/accounts.csv"; rc=$?
+check "import accounts into an unconfigured source (a typo) exits 1" \
+    test $rc -eq 1
+check "unconfigured source: says how to add it" grep -qxF \
+    "rollcall: import accounts: no [source \"legcy\"] in $T/rollcall.conf (add one with type = csv)" \
+    "$T/err"
+check "unconfigured source: nothing recorded" test \
+    "$(sql "SELECT COUNT(*) FROM snapshots")" = "$n0"
+
 run import accounts legacy "$D/inputs/accounts.csv"; rc=$?
-check "import accounts into an ad-hoc source exits 0" test $rc -eq 0
+check "import accounts into a configured csv source exits 0" test $rc -eq 0
+check "import accounts records the input's SHA-256" test "$(sql "SELECT
+    sha256 FROM snapshots WHERE source = 'legacy' AND status = 'ok'")" = \
+    "$(sha256sum "$D/inputs/accounts.csv" | cut -d' ' -f1)"
 check "accounts stored with their source" test "$(sql "SELECT COUNT(*)
     FROM accounts WHERE source = 'legacy'")" = 5
 check "accounts grants stored" test "$(sql "SELECT COUNT(*) FROM grants
@@ -107,6 +121,8 @@ cat >"$T/rollcall.conf" <<'CONF'
 [source "corp"]
 type = ldap
 url = ldap://127.0.0.1:1
+[source "legacy"]
+type = csv
 CONF
 run import accounts corp "$D/inputs/accounts.csv"; rc=$?
 check "import accounts into a non-csv source exits 1" test $rc -eq 1
