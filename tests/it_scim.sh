@@ -205,6 +205,28 @@ is "empty provider: exit 0" 0 "$RC"
 is "empty provider: a good snapshot of no accounts" "ok|0" \
     "$(q "SELECT status || '|' || n_records FROM snapshots WHERE source = 'empty-scim' ORDER BY id DESC LIMIT 1")"
 
+# --- redirects: within the origin followed, to another refused -----------
+api_start $D/acme/redirect-same.json
+write_conf empty-scim 2
+pull empty-scim
+is "redirect within the origin: followed, exit 0" 0 "$RC"
+is "redirect within the origin: the moved listing fetched with the token" \
+    "GET /scim/v2/moved/Users?startIndex=1&count=2" \
+    "$(grep moved "$T/log")"
+api_start $D/acme/redirect-other.json
+write_conf acme-scim 2
+pull acme-scim fail
+is "redirect to another origin: exit 2" 2 "$RC"
+ok "redirect to another origin: names both URLs, without the userinfo" grep -qF \
+    "http://127.0.0.1:$PORT/scim/v2/Users?startIndex=1&count=2 redirects (302) to http://other.example.invalid:8443/scim/v2/Users?startIndex=1&count=2, another host or port" \
+    "$T/err"
+is "redirect to another origin: the previous snapshot stays current" "$S1" "$(cur acme-scim)"
+if grep -q SECRET-PW-302 "$T/all"; then
+	is "redirect to another origin: the Location's password not shown" absent present
+else
+	is "redirect to another origin: the Location's password not shown" absent absent
+fi
+
 # --- a wrong token -------------------------------------------------------
 api_start $D/acme/http-transcript.json
 write_conf acme-scim 2
