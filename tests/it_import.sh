@@ -117,6 +117,14 @@ check "accounts grants stored" test "$(sql "SELECT COUNT(*) FROM grants
 check "unknown status is a data-quality note" test "$(sql "SELECT COUNT(*)
     FROM source_issues WHERE kind = 'unknown_status'")" = 1
 
+cp "$D/inputs/accounts.csv" "$T/legacy-export.csv"
+printf '[source "legacy2"]\ntype = csv\nfile = legacy-export.csv\n' >"$T/rollcall.conf"
+run pull legacy2; rc=$?
+check "pull of a csv source with file exits 0" test $rc -eq 0
+check "pull of a csv source records its file's SHA-256" test "$(sql "SELECT
+    sha256 FROM snapshots WHERE source = 'legacy2' AND status = 'ok'")" = \
+    "$(sha256sum "$D/inputs/accounts.csv" | cut -d' ' -f1)"
+
 cat >"$T/rollcall.conf" <<'CONF'
 [source "corp"]
 type = ldap
