@@ -4,9 +4,9 @@
  * Each verb loads one CSV file as a new snapshot (core/hr.c, core/rules.c,
  * or a csv source through core/pull.c). A file with any bad row loads
  * nothing and exits 2 naming file:line:column; the previous snapshot stays
- * current. `import accounts` takes a source from the config, or makes an
- * ad-hoc csv one of that name, so a system that only exports needs no
- * config section.
+ * current. `import accounts` takes a csv source of the config: a name the
+ * config does not define is refused (exit 1), so that a typo cannot start
+ * a new source while the real one keeps its stale snapshot.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -69,7 +69,7 @@ static const char accounts_usage[] =
 "Load a system's accounts from its CSV export as a new snapshot of SOURCE:\n"
 "login,email,name,employee_id,status,mfa,last_login,created,entitlements\n"
 "(optional: id, aliases, kind; entitlements separated by ';'). SOURCE is a\n"
-"csv source of the config, or any new name.\n";
+"csv source of the config ([source \"NAME\"] with type = csv).\n";
 
 struct verb {
 	const char *name;
@@ -179,10 +179,9 @@ import_accounts_verb(struct ctx *ctx, int argc, char **argv)
 	struct errbuf err = { "" };
 	struct pull_result res;
 	const struct source_cfg *src;
-	struct source_cfg adhoc;
 	struct config *cfg;
 	char *counts;
-	int i = verb_options(argc, argv, accounts_usage);
+	int rc, i = verb_options(argc, argv, accounts_usage);
 
 	if (argc - i != 2)
 		usage_exit(accounts_usage, 0);
@@ -198,20 +197,19 @@ import_accounts_verb(struct ctx *ctx, int argc, char **argv)
 	}
 	cfg = ctx_config(ctx);
 	if ((src = config_source(cfg, argv[i])) == NULL) {
-		memset(&adhoc, 0, sizeof(adhoc));
-		adhoc.name = argv[i];
-		adhoc.type = "csv";
-		adhoc.config_path = cfg->path;
-		src = &adhoc;
+		error("import accounts: no [source \"%s\"] in %s (add one with"
+		    " type = csv)", argv[i], cfg->path ? cfg->path :
+		    ctx->config_path);
+		return RC_USAGE;
 	} else if (strcmp(src->type, "csv") != 0) {
 		error("import accounts: source '%s' is of type %s; only a csv"
-		    " source (or a new name) takes a file", src->name,
-		    src->type);
+		    " source takes a file", src->name, src->type);
 		return RC_USAGE;
 	}
-	if (pull_source(ctx_store(ctx), src, argv[i + 1], &res, &err) < 0) {
+	if ((rc = pull_source(ctx_store(ctx), src, argv[i + 1], &res,
+	    &err)) < 0) {
 		error("import accounts: %s", err.msg);
-		return RC_FAILURE;
+		return rc == -2 ? RC_USAGE : RC_FAILURE;
 	}
 	counts = xasprintf("{\"snapshot\":%lld,\"accounts\":%ld,"
 	    "\"entitlements\":%ld,\"grants\":%ld,\"issues\":%ld}",

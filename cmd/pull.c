@@ -16,8 +16,10 @@ static const char pull_usage[] =
 "sources when none is named) into a new snapshot. A source that fails keeps\n"
 "its previous snapshot current; the others are still pulled. A csv source\n"
 "without `file` is skipped (load it with `rollcall import accounts`).\n"
-"Exit 0 when every source was pulled, 2 when any failed.\n";
+"Exit 0 when every source was pulled, 2 when any failed, 1 when a source's\n"
+"configuration is wrong (a key missing, malformed or out of range).\n";
 
+/* 0, or -1 (failed) or -2 (configuration error) with the error printed. */
 static int
 pull_one(struct ctx *ctx, const struct source_cfg *src)
 {
@@ -27,9 +29,11 @@ pull_one(struct ctx *ctx, const struct source_cfg *src)
 	struct pull_result res;
 	char *json;
 
-	if (pull_source(ctx_store(ctx), src, NULL, &res, &err) < 0) {
+	int rc;
+
+	if ((rc = pull_source(ctx_store(ctx), src, NULL, &res, &err)) < 0) {
 		error("cannot pull '%s': %s", src->name, err.msg);
-		return -1;
+		return rc;
 	}
 	sources++;
 	accounts += res.counts.records;
@@ -58,7 +62,7 @@ cmd_pull(int argc, char **argv, struct ctx *ctx)
 	const struct source_cfg *src;
 	struct config *cfg;
 	size_t i;
-	int ch, i_arg, failed = 0;
+	int ch, i_arg, rc, failed = 0, config_err = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		usage_exit(pull_usage, ch == 'h');
@@ -81,10 +85,12 @@ cmd_pull(int argc, char **argv, struct ctx *ctx)
 		return RC_USAGE;
 	}
 	if (optind < argc) {
-		for (i_arg = optind; i_arg < argc; i_arg++)
-			failed |= pull_one(ctx, config_source(cfg,
-			    argv[i_arg])) < 0;
-		return failed ? RC_FAILURE : RC_OK;
+		for (i_arg = optind; i_arg < argc; i_arg++) {
+			rc = pull_one(ctx, config_source(cfg, argv[i_arg]));
+			failed |= rc == -1;
+			config_err |= rc == -2;
+		}
+		return config_err ? RC_USAGE : failed ? RC_FAILURE : RC_OK;
 	}
 	for (i = 0; i < cfg->nsrc; i++) {
 		src = &cfg->src[i];
@@ -95,7 +101,9 @@ cmd_pull(int argc, char **argv, struct ctx *ctx)
 			    src->name, src->name);
 			continue;
 		}
-		failed |= pull_one(ctx, src) < 0;
+		rc = pull_one(ctx, src);
+		failed |= rc == -1;
+		config_err |= rc == -2;
 	}
-	return failed ? RC_FAILURE : RC_OK;
+	return config_err ? RC_USAGE : failed ? RC_FAILURE : RC_OK;
 }

@@ -221,13 +221,13 @@ csvc_open(struct connector *c, const struct source_cfg *src,
 	else {
 		err_set(err, "source '%s': no 'file' set (or give one: rollcall"
 		    " import accounts %s FILE)", src->name, src->name);
-		return -1;
+		return -2;
 	}
 	c->origin = p->path;
 	p->date_format = source_get(src, "date_format");
 	if (csv_delimiter(source_get(src, "delimiter"), &delim, err) < 0) {
 		err_prefix(err, "source '%s'", src->name);
-		return -1;
+		return -2;
 	}
 	if (csv_open(&p->csv, p->path, delim, err) < 0)
 		return -1;

@@ -704,7 +704,7 @@ entra_open(struct connector *c, const struct source_cfg *src,
 		if (str_empty(tenant)) {
 			err_set(err, "source '%s': client_id needs tenant (or"
 			    " token_url)", src->name);
-			return -1;
+			return -2;
 		}
 		t = xasprintf(TOKEN_URL_FMT, tenant);
 		cfg_add(&e->cfg, "token_url", t);
@@ -713,6 +713,8 @@ entra_open(struct connector *c, const struct source_cfg *src,
 	memset(&opt, 0, sizeof(opt));
 	opt.auth = HTTP_AUTH_BEARER;
 	opt.scopes = source_get_or(src, "scope", GRAPH_SCOPE);
+	if (http_config_check(&e->cfg, &opt, err) < 0)
+		return -2;
 	if ((e->h = http_open(&e->cfg, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(e->h);

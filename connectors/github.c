@@ -363,12 +363,12 @@ gh_open(struct connector *c, const struct source_cfg *src,
 	v = source_get(src, "org");
 	if (str_empty(v)) {
 		err_set(err, "source '%s': 'org' is not set", src->name);
-		return -1;
+		return -2;
 	}
 	if (!org_valid(v)) {
 		err_set(err, "source '%s': org '%s' is not an organization"
 		    " name", src->name, v);
-		return -1;
+		return -2;
 	}
 	g->org = xstrdup(v);
 	if ((v = source_get(src, "identity_file")) != NULL && *v) {
@@ -384,6 +384,8 @@ gh_open(struct connector *c, const struct source_cfg *src,
 	opt.auth = HTTP_AUTH_BEARER;
 	opt.accept = "application/vnd.github+json";
 	opt.default_url = GH_DEFAULT_URL;
+	if (http_config_check(src, &opt, err) < 0)
+		return -2;
 	if ((g->http = http_open(src, &opt, err)) == NULL)
 		return -1;
 	g->per_page = http_page_size(g->http, GH_MAX_PAGE);

@@ -201,6 +201,27 @@ listing_fetch(struct googc *g, const char *url, struct errbuf *err)
 		err_set(err, "%s: \"%s\" is not an array", url, l->array);
 		return -1;
 	}
+	/*
+	 * Google leaves out an empty list's array, but always says what the
+	 * answer is ("kind": "admin#directory#users"); an object without
+	 * either (an error envelope sent with 200, a proxy's JSON) must fail
+	 * the pull, not read as "no users".
+	 */
+	if (json_object_get(l->page.body, "error") != NULL ||
+	    (arr == NULL && jstr(l->page.body, "kind") == NULL)) {
+		struct buf why = BUF_INIT;
+		json_t *e = json_object_get(l->page.body, "error");
+
+		if (jstr(e, "message"))
+			buf_addf(&why, " (%s)", jstr(e, "message"));
+		else if (json_is_string(e))
+			buf_addf(&why, " (%s)", json_string_value(e));
+		err_set(err, "%s (%s): not a Directory API list (no \"%s\" and"
+		    " no \"kind\")%s", g->src_name, url, l->array,
+		    buf_str(&why));
+		buf_release(&why);
+		return -1;
+	}
 	l->last = jstr(l->page.body, "nextPageToken") == NULL;
 	return 0;
 }
@@ -679,8 +700,10 @@ google_open(struct connector *c, const struct source_cfg *src,
 	    NULL) {
 		err_set(err, "source '%s': key_file needs subject (the admin"
 		    " the service account acts as)", src->name);
-		return -1;
+		return -2;
 	}
+	if (http_config_check(&g->cfg, &opt, err) < 0)
+		return -2;
 	if ((g->h = http_open(&g->cfg, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(g->h);

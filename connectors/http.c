@@ -116,6 +116,42 @@ is_absolute(const char *url)
 	    strncasecmp(url, "http://", 7) == 0;
 }
 
+/*
+ * url without its userinfo ("user:pass@"): the URL-for-messages helper, also
+ * used for every URL fetched, so that a password written into a URL (or sent
+ * in a next link or redirect) is neither sent nor printed. Caller frees.
+ */
+char *
+http_url_public(const char *url)
+{
+	const char *auth, *end, *at;
+
+	if (url == NULL)
+		return NULL;
+	if ((auth = strstr(url, "://")) == NULL)
+		return xstrdup(url);
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	for (at = NULL; auth < end; auth++)
+		if (*auth == '@')
+			at = auth;
+	if (at == NULL)
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(strstr(url, "://") + 3 - url), url,
+	    at + 1);
+}
+
+/* Whether url has a userinfo part ("user@" or "user:pass@"). */
+int
+http_url_has_userinfo(const char *url)
+{
+	char *pub = http_url_public(url);
+	int has = url != NULL && strcmp(pub, url) != 0;
+
+	free(pub);
+	return has;
+}
+
 char *
 http_url(const struct http *h, const char *path)
 {
@@ -216,10 +252,13 @@ http_check_next(struct http *h, const char *next, struct errbuf *err)
 		free(a);
 		free(b);
 		if (!same) {
+			char *pub = http_url_public(next);
+
 			err_set(err, "%s: the next page %s is not on %s;"
 			    " refusing to follow it (the credential is sent"
-			    " only to the configured url)", h->name, next,
+			    " only to the configured url)", h->name, pub,
 			    h->base);
+			free(pub);
 			return -1;
 		}
 	}
@@ -250,6 +289,90 @@ http_listing_reset(struct http *h)
 
 /* --- open and close ------------------------------------------------------ */
 
+int
+http_config_check(const struct source_cfg *s, const struct http_options *o,
+    struct errbuf *err)
+{
+	static const struct http_options defaults;
+	const char *url, *base = NULL;
+	char k[64];
+
+	if (o == NULL)
+		o = &defaults;
+	url = source_get(s, "url");
+	if (url == NULL)
+		url = o->default_url;
+	if (str_empty(url)) {
+		err_set(err, "source '%s': url is not set", s->name);
+		return -2;
+	}
+	if (http_url_has_userinfo(url)) {
+		char *pub = http_url_public(url);
+
+		/* the userinfo is a credential: never shown */
+		err_set(err, "%s:%d: source '%s': url %s carries a user name"
+		    " or password; set username/password_env or token_env"
+		    " instead (the part before '@' is not shown)",
+		    s->config_path ? s->config_path : "config",
+		    source_key_line(s, "url"), s->name, pub);
+		free(pub);
+		return -2;
+	}
+	if (!is_absolute(url)) {
+		err_set(err, "source '%s': url '%s' is not an http:// or"
+		    " https:// URL", s->name, url);
+		return -2;
+	}
+	if (source_get_long(s, "timeout", 60, 1, 3600, err) < 0 ||
+	    source_get_long(s, "max_retries", 5, 0, 100, err) < 0 ||
+	    source_get_long(s, "max_wait", 300, 0, 86400, err) < 0 ||
+	    source_get_long(s, "page_size", 0, 1, 100000, err) < 0)
+		return -2;
+	switch (o->auth) {
+	case HTTP_AUTH_BEARER:
+		base = source_get(s, "token_url") ? "client_secret" : "token";
+		if (source_get(s, "token_url") && !source_get(s, "client_id")) {
+			err_set(err, "source '%s': token_url is set but"
+			    " client_id is not", s->name);
+			return -2;
+		}
+		break;
+	case HTTP_AUTH_SSWS:
+		base = "token";
+		break;
+	case HTTP_AUTH_BASIC:
+		if (source_get(s, "username") == NULL) {
+			err_set(err, "source '%s': username is not set",
+			    s->name);
+			return -2;
+		}
+		base = "password";
+		break;
+	case HTTP_AUTH_GOOGLE:
+		if (source_get(s, "key_file") == NULL) {
+			err_set(err, "source '%s': key_file (the service"
+			    " account's JSON key) is not set", s->name);
+			return -2;
+		}
+		break;
+	case HTTP_AUTH_NONE:
+		break;
+	}
+	if (base != NULL) {
+		int has;
+
+		snprintf(k, sizeof(k), "%s_env", base);
+		has = source_get(s, k) != NULL;
+		snprintf(k, sizeof(k), "%s_file", base);
+		if (!has && source_get(s, k) == NULL) {
+			err_set(err, "source '%s': set %s_env or %s_file",
+			    s->name, base, base);
+			return -2;
+		}
+	}
+	return 0;
+}
+
 struct http *
 http_open(const struct source_cfg *s, const struct http_options *o,
     struct errbuf *err)
@@ -264,18 +387,11 @@ http_open(const struct source_cfg *s, const struct http_options *o,
 	pthread_once(&curl_once, curl_init_once);
 	h = xcalloc(1, sizeof(*h));
 	h->name = xstrdup(s->name);
+	if (http_config_check(s, o, err) < 0)
+		goto fail;
 	url = source_get(s, "url");
 	if (url == NULL)
 		url = o->default_url;
-	if (str_empty(url)) {
-		err_set(err, "source '%s': url is not set", s->name);
-		goto fail;
-	}
-	if (!is_absolute(url)) {
-		err_set(err, "source '%s': url '%s' is not an http:// or"
-		    " https:// URL", s->name, url);
-		goto fail;
-	}
 	h->base = xstrdup(url);
 	while (h->base[0] && h->base[strlen(h->base) - 1] == '/')
 		h->base[strlen(h->base) - 1] = '\0';
@@ -303,9 +419,12 @@ http_open(const struct source_cfg *s, const struct http_options *o,
 	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	/* libcurl drops our Authorization header on a redirect to another host */
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_MAXREDIRS, 5L);
+	/*
+	 * Redirects are followed by http_do() itself, and only within the
+	 * origin of the URL asked for (docs/http.md): an answer from another
+	 * host or port must not become a snapshot, nor get the credential.
+	 */
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, h->user_agent);
 	if ((ca = source_get(s, "ca_file")) != NULL) {
@@ -769,6 +888,52 @@ struct req {
 	int	 secret;	/* wipe the response body: it holds a token */
 };
 
+/*
+ * A 3xx answer: move p->url to its Location when that is on the same origin
+ * (scheme, host and port) as the URL asked for, at most 5 times, for a GET;
+ * 0, or -1 with err naming both URLs (userinfo stripped). Another origin is
+ * refused: its answer must not become a snapshot, and the credential goes
+ * only to the configured url.
+ */
+static int
+follow_redirect(struct http *h, const struct req *rq, struct http_page *p,
+    int *redirects, struct errbuf *err)
+{
+	char *loc = NULL, *to = NULL, *a, *b;
+	int same;
+
+	if (curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &loc) !=
+	    CURLE_OK || loc == NULL) {
+		err_set(err, "%s: %ld %s from %s without a Location to"
+		    " follow", h->name, p->status, reason(p->status), p->url);
+		return -1;
+	}
+	to = http_url_public(loc);
+	a = origin_of(p->url);
+	b = origin_of(to);
+	same = a && b && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	if (!same) {
+		err_set(err, "%s: %s redirects (%ld) to %s, another host or"
+		    " port; refusing to follow it (the credential is sent only"
+		    " to the configured url; set url to the new address if it"
+		    " moved)", h->name, p->url, p->status, to);
+		free(to);
+		return -1;
+	}
+	if (rq->form != NULL || ++*redirects > 5) {
+		err_set(err, "%s: %s redirects (%ld) to %s: %s", h->name,
+		    p->url, p->status, to, rq->form ? "a POST is not"
+		    " redirected" : "more than 5 redirects");
+		free(to);
+		return -1;
+	}
+	free(p->url);
+	p->url = to;
+	return 0;
+}
+
 static int
 http_do(struct http *h, const struct req *rq, const char *url,
     struct http_page *p, struct errbuf *err)
@@ -778,14 +943,15 @@ http_do(struct http *h, const struct req *rq, const char *url,
 	struct buf auth = BUF_INIT, line = BUF_INIT;
 	double waited = 0, w, backoff;
 	long attempt, status = 0;
-	int refreshed = 0, ret = -1;
+	int refreshed = 0, redirects = 0, ret = -1;
 	CURLcode rc;
 	const char *ct;
 	char *eff = NULL;
 	json_error_t je;
 
 	memset(p, 0, sizeof(*p));
-	p->url = is_absolute(url) ? xstrdup(url) : http_url(h, url);
+	/* never send (or print) a user:pass@ from a next link or the config */
+	p->url = is_absolute(url) ? http_url_public(url) : http_url(h, url);
 	memset(&x, 0, sizeof(x));
 	x.page = p;
 	x.body.max = http_body_max;
@@ -881,6 +1047,12 @@ http_do(struct http *h, const struct req *rq, const char *url,
 		}
 		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 		p->status = status;
+		if (status >= 300 && status <= 399 && status != 304) {
+			if (follow_redirect(h, rq, p, &redirects, err) < 0)
+				goto out;
+			attempt--;	/* a redirect is not a retry */
+			continue;
+		}
 		if (status == 401 && rq->with_auth && !refreshed &&
 		    http_auth_refreshable(h)) {
 			refreshed = 1;	/* a token that expired early: once */

@@ -208,7 +208,7 @@ oktac_open(struct connector *c, const struct source_cfg *src,
 	if (source_get(src, "url") == NULL) {
 		err_set(err, "source '%s': okta needs url (the org URL, such"
 		    " as https://acme.okta.com)", src->name);
-		return -1;
+		return -2;
 	}
 	/* An OAuth app gets a bearer token; an API token goes as SSWS. */
 	if (source_get(src, "token_url") != NULL)
@@ -217,8 +217,9 @@ oktac_open(struct connector *c, const struct source_cfg *src,
 	c->priv = o;
 	o->name = src->name;
 	o->seen = json_object();
-	if (parse_parts(o, source_get(src, "parts"), err) < 0)
-		return -1;
+	if (parse_parts(o, source_get(src, "parts"), err) < 0 ||
+	    http_config_check(src, &opt, err) < 0)
+		return -2;
 	if ((o->h = http_open(src, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(o->h);

@@ -147,7 +147,7 @@ scimc_open(struct connector *c, const struct source_cfg *src,
 	if (source_get(src, "url") == NULL) {
 		err_set(err, "source '%s': scim needs url (the SCIM base,"
 		    " ending in /scim/v2)", src->name);
-		return -1;
+		return -2;
 	}
 	if (source_get(src, "username") != NULL)
 		opt.auth = HTTP_AUTH_BASIC;
@@ -155,6 +155,8 @@ scimc_open(struct connector *c, const struct source_cfg *src,
 	c->priv = s;
 	s->name = src->name;
 	s->filter = source_get(src, "filter");
+	if (http_config_check(src, &opt, err) < 0)
+		return -2;
 	if ((s->h = http_open(src, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(s->h);
@@ -168,12 +170,68 @@ scimc_open(struct connector *c, const struct source_cfg *src,
 	return 0;
 }
 
+/*
+ * A 200 body must be a ListResponse: an object with totalResults (an
+ * integer) and Resources (an array), which RFC 7644 3.4.2 lets a server
+ * leave out only when totalResults is 0. Anything else, a SCIM Error sent
+ * with 200 above all, fails the pull: read as "no users" it would empty
+ * the source. 0, or -1 with err naming the source, URL and the error.
+ */
+static int
+check_list(struct scimc *s, struct listing *l, const char *url,
+    struct errbuf *err)
+{
+	json_t *b = l->page.body, *res, *tot, *st, *sch;
+	const char *detail, *type;
+	size_t i;
+	int is_error = 0;
+
+	if (!json_is_object(b)) {
+		err_set(err, "%s (%s): the answer is %s, not a SCIM"
+		    " ListResponse", s->name, url, json_is_array(b) ? "a JSON"
+		    " array" : "not a JSON object");
+		return -1;
+	}
+	sch = json_object_get(b, "schemas");
+	for (i = 0; i < json_array_size(sch); i++)
+		if (json_string_value(json_array_get(sch, i)) && strcmp(
+		    json_string_value(json_array_get(sch, i)),
+		    "urn:ietf:params:scim:api:messages:2.0:Error") == 0)
+			is_error = 1;
+	st = json_object_get(b, "status");
+	detail = json_string_value(json_object_get(b, "detail"));
+	type = json_string_value(json_object_get(b, "scimType"));
+	if (is_error || (st != NULL && detail != NULL)) {
+		char num[32];
+
+		if (json_is_integer(st))
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)json_integer_value(st));
+		err_set(err, "%s (%s): the server answered with a SCIM Error"
+		    " (status %s%s%s%s%s)", s->name, url, json_is_string(st) ?
+		    json_string_value(st) : json_is_integer(st) ? num : "?",
+		    type ? ", " : "", type ? type : "", detail ? ": " : "",
+		    detail ? detail : "");
+		return -1;
+	}
+	res = json_object_get(b, "Resources");
+	tot = json_object_get(b, "totalResults");
+	if ((res != NULL && !json_is_array(res)) ||
+	    (tot != NULL && !json_is_integer(tot)) ||
+	    (res == NULL && (tot == NULL || json_integer_value(tot) != 0))) {
+		err_set(err, "%s (%s): not a SCIM ListResponse (Resources and"
+		    " totalResults expected)", s->name, url);
+		return -1;
+	}
+	return 0;
+}
+
 /* GET the next page of a listing; 0, or -1 with err set. */
 static int
 fetch_page(struct scimc *s, struct listing *l, struct errbuf *err)
 {
 	char path[64], num[32], *url, *u2;
-	json_t *res, *tot;
+	json_t *tot;
 	int rc;
 
 	if (l->have_page)
@@ -200,17 +258,11 @@ fetch_page(struct scimc *s, struct listing *l, struct errbuf *err)
 		free(url);
 		return -1;
 	}
-	res = json_object_get(l->page.body, "Resources");
-	tot = json_object_get(l->page.body, "totalResults");
-	if (!json_is_object(l->page.body) ||
-	    (res != NULL && !json_is_array(res)) ||
-	    (tot != NULL && !json_is_integer(tot)) ||
-	    (res == NULL && json_integer_value(tot) > 0)) {
-		err_set(err, "%s: not a SCIM ListResponse (Resources and"
-		    " totalResults expected)", url);
+	if (check_list(s, l, url, err) < 0) {
 		free(url);
 		return -1;
 	}
+	tot = json_object_get(l->page.body, "totalResults");
 	l->total = tot ? (long)json_integer_value(tot) : -1;
 	free(url);
 	return 0;

@@ -322,6 +322,8 @@ sl_open(struct connector *c, const struct source_cfg *src,
 	memset(&opt, 0, sizeof(opt));
 	opt.auth = HTTP_AUTH_BEARER;
 	opt.default_url = SL_DEFAULT_URL;
+	if (http_config_check(src, &opt, err) < 0)
+		return -2;
 	if ((s->http = http_open(src, &opt, err)) == NULL)
 		return -1;
 	s->limit = http_page_size(s->http, SL_PAGE_SIZE);

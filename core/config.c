@@ -412,6 +412,33 @@ url_has_scheme(const char *url, const char *const *schemes)
 	return 0;
 }
 
+/* [A-Za-z_][A-Za-z0-9_]*: what a *_env key must hold. */
+static int
+var_name(const char *v)
+{
+	if (!(*v == '_' || ((*v | 0x20) >= 'a' && (*v | 0x20) <= 'z')))
+		return 0;
+	for (v++; *v; v++)
+		if (!(*v == '_' || (*v >= '0' && *v <= '9') ||
+		    ((*v | 0x20) >= 'a' && (*v | 0x20) <= 'z')))
+			return 0;
+	return 1;
+}
+
+/* scheme://user[:pass]@host...: a credential written into a URL. */
+static int
+url_has_userinfo(const char *url)
+{
+	const char *a = strstr(url, "://");
+	size_t n;
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	n = strcspn(a, "/?#");
+	return memchr(a, '@', n) != NULL;
+}
+
 /* The url of a source, checked by its kind: directory or HTTP API. */
 static int
 check_urls(struct parse *p, const struct source_cfg *s, const char *what)
@@ -429,6 +456,7 @@ check_urls(struct parse *p, const struct source_cfg *s, const char *what)
 	static const char *const http_url_keys[] = { "url", "token_url", NULL };
 	const char *const *k;
 	const char *v;
+	size_t i;
 
 	if (in_list(ldap_types, s->type)) {
 		v = kv_get(&s->kv, "url");
@@ -440,6 +468,23 @@ check_urls(struct parse *p, const struct source_cfg *s, const char *what)
 			return fail(p, kv_line(&s->kv, "url"), "%s url '%s'"
 			    " must start with ldap:// or ldaps://", what, v);
 	}
+	for (i = 0; i < s->kv.n; i++) {
+		size_t n = strlen(s->kv.v[i].key);
+
+		/* most likely the secret itself: never shown */
+		if (n > 4 && strcmp(s->kv.v[i].key + n - 4, "_env") == 0 &&
+		    !var_name(s->kv.v[i].value))
+			return fail(p, s->kv.v[i].line, "%s %s is not a"
+			    " variable name (is a token written there? it is"
+			    " not shown)", what, s->kv.v[i].key);
+	}
+	for (k = http_url_keys; *k; k++)
+		if ((v = kv_get(&s->kv, *k)) != NULL && url_has_userinfo(v))
+			/* the URL is not shown: its userinfo is a password */
+			return fail(p, kv_line(&s->kv, *k), "%s %s carries a"
+			    " user name or password before '@': refused (not"
+			    " shown); use username and password_env or"
+			    " token_env", what, *k);
 	if (in_list(http_types, s->type))
 		for (k = http_url_keys; *k; k++) {
 			v = kv_get(&s->kv, *k);
@@ -638,6 +683,12 @@ source_get_bool(const struct source_cfg *s, const char *key, int def,
 	return b;
 }
 
+int
+source_key_line(const struct source_cfg *s, const char *key)
+{
+	return kv_line(&s->kv, key);
+}
+
 long
 source_get_long(const struct source_cfg *s, const char *key, long def,
     long min, long max, struct errbuf *err)
@@ -688,6 +739,14 @@ source_secret(const struct source_cfg *s, const char *base, char **out,
 	if ((v = source_get(s, key)) != NULL) {
 		const char *val = getenv(v);
 
+		if (!var_name(v)) {
+			/* most likely the secret itself: never shown */
+			err_set(err, "source '%s': %s in %s:%d is not a"
+			    " variable name (is a token written there? it is"
+			    " not shown)", s->name, key, s->config_path ?
+			    s->config_path : "config", kv_line(&s->kv, key));
+			return -1;
+		}
 		if (val == NULL || *val == '\0') {
 			err_set(err, "source '%s': environment variable %s"
 			    " (%s) is not set", s->name, v, key);
@@ -701,8 +760,18 @@ source_secret(const struct source_cfg *s, const char *base, char **out,
 		return 1;
 	path = config_path_resolve(s->config_path, v);
 	if ((fp = fopen(path, "r")) == NULL) {
-		err_set(err, "source '%s': cannot read %s '%s': %s", s->name,
-		    key, path, strerror(errno));
+		/* a value with no '/' and no '.' may be the secret pasted in */
+		if (strchr(v, '/') == NULL && strchr(v, '.') == NULL)
+			err_set(err, "source '%s': cannot read the %s of"
+			    " %s:%d: %s (the value is not shown: it does not"
+			    " look like a path)", s->name, key, s->config_path ?
+			    s->config_path : "config", kv_line(&s->kv, key),
+			    strerror(errno));
+		else
+			err_set(err, "source '%s': cannot read %s '%s' (%s:%d):"
+			    " %s", s->name, key, path, s->config_path ?
+			    s->config_path : "config", kv_line(&s->kv, key),
+			    strerror(errno));
 		free(path);
 		return -1;
 	}

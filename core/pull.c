@@ -598,7 +598,8 @@ pull_source(struct store *st, const struct source_cfg *src, const char *input,
 	struct pull p;
 	const char *origin;
 	char *origin_copy = NULL;
-	int ret = -1;
+	char sha[65], *file = NULL;
+	int rc, ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -615,9 +616,27 @@ pull_source(struct store *st, const struct source_cfg *src, const char *input,
 	}
 	c.input = input;
 	/* Connect and authenticate before taking the database's write lock. */
-	if (c.ops->open(&c, src, err) < 0) {
+	if ((rc = c.ops->open(&c, src, err)) < 0) {
 		origin = c.origin ? c.origin : input ? input :
 		    source_get(src, "url");
+		origin_copy = origin ? xstrdup(origin) : NULL;
+		c.ops->close(&c);
+		snapshot_failed(st, src->name, src->type, origin_copy, err->msg);
+		free(origin_copy);
+		return rc == -2 ? -2 : -1;
+	}
+	/*
+	 * The evidence names the input file's SHA-256: `import accounts`
+	 * FILE, or a csv source's `file`. The connector has it open already.
+	 */
+	if (input != NULL)
+		file = xstrdup(input);
+	else if (strcmp(src->type, "csv") == 0 && source_get(src, "file"))
+		file = config_path_resolve(src->config_path,
+		    source_get(src, "file"));
+	if (file != NULL && sha256_file(file, sha, err) < 0) {
+		free(file);
+		origin = c.origin ? c.origin : input;
 		origin_copy = origin ? xstrdup(origin) : NULL;
 		c.ops->close(&c);
 		snapshot_failed(st, src->name, src->type, origin_copy, err->msg);
@@ -646,7 +665,8 @@ pull_source(struct store *st, const struct source_cfg *src, const char *input,
 	unprepare(&p);
 	progress("pull %s: resolving group members", src->name);
 	if (resolve_members(&p, err) < 0 || count_grants(&p, err) < 0 ||
-	    snapshot_finish(st, p.snap, &res->counts, NULL, err) < 0 ||
+	    snapshot_finish(st, p.snap, &res->counts, file ? sha : NULL,
+	    err) < 0 ||
 	    store_exec(st, "DELETE FROM temp.pull_members;"
 	    " DELETE FROM temp.pull_keys; DELETE FROM temp.pull_edges;"
 	    " PRAGMA cache_size = -2000", err) < 0 ||
@@ -667,5 +687,6 @@ out:
 		res->snapshot = 0;
 	}
 	c.ops->close(&c);
+	free(file);
 	return ret;
 }

@@ -255,7 +255,7 @@ url = http://127.0.0.1:9
 token_file = $T/token
 CONF
 pull
-is "no org: exit 2" 2 "$rc"
+is "no org: a configuration error, exit 1" 1 "$rc"
 ok "no org: says so" grep -q "'org' is not set" "$T/err"
 
 tap_done

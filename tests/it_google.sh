@@ -167,6 +167,10 @@ fail_case "looping page token" "$D/loop.json"
 is "looping page token: the repeated token is not followed" 1 \
     "$(grep -c 'pageToken=tok-u2' "$T/api.log")"
 fail_case "users 403" "$D/unauthorized.json"
+fail_case "error envelope sent with 200" "$D/error200.json"
+ok "error envelope sent with 200: says what the server said" grep -q \
+    "not a Directory API list (no \"users\" and no \"kind\") (Not Authorized to access this resource/api)" \
+    "$T/err"
 
 # 4. Case 13: 2SV enrolment, suspended and archived, "never".
 DB13=$T/case13.db

@@ -94,8 +94,22 @@ run import matrix "$D/inputs/matrix-good.csv"
 check "matrix note counts rules" grep -q "^imported 4 matrix rules from" \
     "$T/err"
 
+printf '[hr]\n[source "legacy"]\ntype = csv\n' >"$T/rollcall.conf"
+n0=$(sql "SELECT COUNT(*) FROM snapshots")
+run import accounts legcy "$D/inputs/accounts.csv"; rc=$?
+check "import accounts into an unconfigured source (a typo) exits 1" \
+    test $rc -eq 1
+check "unconfigured source: says how to add it" grep -qxF \
+    "rollcall: import accounts: no [source \"legcy\"] in $T/rollcall.conf (add one with type = csv)" \
+    "$T/err"
+check "unconfigured source: nothing recorded" test \
+    "$(sql "SELECT COUNT(*) FROM snapshots")" = "$n0"
+
 run import accounts legacy "$D/inputs/accounts.csv"; rc=$?
-check "import accounts into an ad-hoc source exits 0" test $rc -eq 0
+check "import accounts into a configured csv source exits 0" test $rc -eq 0
+check "import accounts records the input's SHA-256" test "$(sql "SELECT
+    sha256 FROM snapshots WHERE source = 'legacy' AND status = 'ok'")" = \
+    "$(sha256sum "$D/inputs/accounts.csv" | cut -d' ' -f1)"
 check "accounts stored with their source" test "$(sql "SELECT COUNT(*)
     FROM accounts WHERE source = 'legacy'")" = 5
 check "accounts grants stored" test "$(sql "SELECT COUNT(*) FROM grants
@@ -103,10 +117,20 @@ check "accounts grants stored" test "$(sql "SELECT COUNT(*) FROM grants
 check "unknown status is a data-quality note" test "$(sql "SELECT COUNT(*)
     FROM source_issues WHERE kind = 'unknown_status'")" = 1
 
+cp "$D/inputs/accounts.csv" "$T/legacy-export.csv"
+printf '[source "legacy2"]\ntype = csv\nfile = legacy-export.csv\n' >"$T/rollcall.conf"
+run pull legacy2; rc=$?
+check "pull of a csv source with file exits 0" test $rc -eq 0
+check "pull of a csv source records its file's SHA-256" test "$(sql "SELECT
+    sha256 FROM snapshots WHERE source = 'legacy2' AND status = 'ok'")" = \
+    "$(sha256sum "$D/inputs/accounts.csv" | cut -d' ' -f1)"
+
 cat >"$T/rollcall.conf" <<'CONF'
 [source "corp"]
 type = ldap
 url = ldap://127.0.0.1:1
+[source "legacy"]
+type = csv
 CONF
 run import accounts corp "$D/inputs/accounts.csv"; rc=$?
 check "import accounts into a non-csv source exits 1" test $rc -eq 1

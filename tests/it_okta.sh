@@ -186,4 +186,44 @@ else
 	is "the token appears in no output and not in the database" absent absent
 fi
 
+# --- configuration errors exit 1 and name file:line (tester's 06, 07) ----
+(umask 077 && printf 'x\n' >"$T/cfgtok")
+cfg_pull() {	# cfg_pull TYPE KEYS: exit status in RC, stderr in $T/err
+	printf '[source "s"]\ntype = %s\n%b' "$1" "$2" >"$T/c.conf"
+	"$ROLLCALL" -d "$DB" -c "$T/c.conf" pull s >"$T/out" 2>"$T/err"
+	RC=$?
+	cat "$T/err" >>"$T/all"
+}
+cfg_is() {	# cfg_is NAME TYPE KEYS MESSAGE: exit 1 and exactly that line
+	cfg_pull "$2" "$3"
+	is "config error, $1: exit 1" 1 "$RC"
+	is "config error, $1: the message" "$4" "$(cat "$T/err")"
+}
+U='url = http://127.0.0.1:1\n'
+cfg_is "page_size = abc" okta "${U}token_file = cfgtok\npage_size = abc\n" \
+    "rollcall: cannot pull 's': $T/c.conf:5: 'page_size' must be a whole number from 1 to 100000 (got 'abc')"
+cfg_is "timeout = -1" okta "${U}token_file = cfgtok\ntimeout = -1\n" \
+    "rollcall: cannot pull 's': $T/c.conf:5: 'timeout' must be a whole number from 1 to 3600 (got '-1')"
+cfg_is "max_retries too large" okta "${U}token_file = cfgtok\nmax_retries = 99999999999\n" \
+    "rollcall: cannot pull 's': $T/c.conf:5: 'max_retries' must be a whole number from 0 to 100 (got '99999999999')"
+cfg_is "okta without url" okta "token_file = cfgtok\n" \
+    "rollcall: cannot pull 's': source 's': okta needs url (the org URL, such as https://acme.okta.com)"
+cfg_is "no token_env or token_file" okta "$U" \
+    "rollcall: cannot pull 's': source 's': set token_env or token_file"
+cfg_is "github without org" github "token_file = cfgtok\n" \
+    "rollcall: cannot pull 's': source 's': 'org' is not set"
+cfg_is "a token pasted into token_env" okta "${U}token_env = 00aBcD-SECRET-okta-token\n" \
+    "rollcall: $T/c.conf:4: [source \"s\"] token_env is not a variable name (is a token written there? it is not shown)"
+cfg_is "a password in the url" okta "url = http://admin:SECRET-PASSWORD@127.0.0.1:1\ntoken_file = cfgtok\n" \
+    "rollcall: $T/c.conf:3: [source \"s\"] url carries a user name or password before '@': refused (not shown); use username and password_env or token_env"
+cfg_pull okta "${U}token_file = 00aBcD-SECRET-okta-token\n"
+is "a token pasted into token_file: exit 2, key and line named, value not" \
+    "2|rollcall: cannot pull 's': source 's': cannot read the token_file of $T/c.conf:4: No such file or directory (the value is not shown: it does not look like a path)" \
+    "$RC|$(cat "$T/err")"
+if grep -q SECRET "$T/all"; then
+	is "no pasted secret shown in any message" absent present
+else
+	is "no pasted secret shown in any message" absent absent
+fi
+
 tap_done

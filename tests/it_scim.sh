@@ -174,7 +174,7 @@ is "acme: grants, Admins' members fetched, Oncall nested in Engineering" \
 is "acme: no data-quality note" 0 "$(q "SELECT count(*) FROM source_issues WHERE snapshot_id = $S1")"
 
 # --- failures mid-listing keep the previous snapshot ---------------------
-for f in malformed http500 truncated notlist sameagain; do
+for f in malformed http500 truncated notlist error200 noresources sameagain; do
 	api_start $D/acme/fail-$f.json
 	write_conf acme-scim 2
 	pull acme-scim fail
@@ -186,6 +186,46 @@ for f in malformed http500 truncated notlist sameagain; do
 	    "$(q "SELECT status || '|' || (error LIKE '%127.0.0.1:$PORT/scim/v2/Users%') FROM snapshots WHERE source = 'acme-scim' ORDER BY id DESC LIMIT 1")"
 done
 ok "fail sameagain: says the server ignores startIndex" grep -q "ignore startIndex" "$T/err"
+
+# --- a SCIM Error sent with 200 on the first page: not an empty source ----
+api_start $D/acme/error200-first.json
+write_conf acme-scim 2
+pull acme-scim fail
+is "error body first: exit 2" 2 "$RC"
+ok "error body first: names source, URL, status and detail" grep -q \
+    "acme-scim (http://127.0.0.1:$PORT/scim/v2/Users?startIndex=1&count=2): the server answered with a SCIM Error (status 403: not allowed)" \
+    "$T/err"
+is "error body first: the previous snapshot stays current" "$S1" "$(cur acme-scim)"
+
+# --- a provider that is really empty: totalResults 0, Resources left out --
+api_start $D/acme/empty.json
+write_conf empty-scim 2
+pull empty-scim
+is "empty provider: exit 0" 0 "$RC"
+is "empty provider: a good snapshot of no accounts" "ok|0" \
+    "$(q "SELECT status || '|' || n_records FROM snapshots WHERE source = 'empty-scim' ORDER BY id DESC LIMIT 1")"
+
+# --- redirects: within the origin followed, to another refused -----------
+api_start $D/acme/redirect-same.json
+write_conf empty-scim 2
+pull empty-scim
+is "redirect within the origin: followed, exit 0" 0 "$RC"
+is "redirect within the origin: the moved listing fetched with the token" \
+    "GET /scim/v2/moved/Users?startIndex=1&count=2" \
+    "$(grep moved "$T/log")"
+api_start $D/acme/redirect-other.json
+write_conf acme-scim 2
+pull acme-scim fail
+is "redirect to another origin: exit 2" 2 "$RC"
+ok "redirect to another origin: names both URLs, without the userinfo" grep -qF \
+    "http://127.0.0.1:$PORT/scim/v2/Users?startIndex=1&count=2 redirects (302) to http://other.example.invalid:8443/scim/v2/Users?startIndex=1&count=2, another host or port" \
+    "$T/err"
+is "redirect to another origin: the previous snapshot stays current" "$S1" "$(cur acme-scim)"
+if grep -q SECRET-PW-302 "$T/all"; then
+	is "redirect to another origin: the Location's password not shown" absent present
+else
+	is "redirect to another origin: the Location's password not shown" absent absent
+fi
 
 # --- a wrong token -------------------------------------------------------
 api_start $D/acme/http-transcript.json

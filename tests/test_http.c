@@ -1049,10 +1049,38 @@ test_google_bad_key_file(void **state)
 	src_free(src);
 }
 
+/* The URL-for-messages helper drops userinfo, and only userinfo. */
+static void
+test_url_public(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "http://admin:SECRET@127.0.0.1:1/api?x=1",
+		  "http://127.0.0.1:1/api?x=1" },
+		{ "https://tok@host.example/a@b", "https://host.example/a@b" },
+		{ "https://a:b@c:d@host/", "https://host/" },
+		{ "https://host.example/p?q=u@x", "https://host.example/p?q=u@x" },
+		{ "https://host.example", "https://host.example" },
+		{ "cursor-abc", "cursor-abc" },
+	};
+	size_t i;
+	char *p;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		p = http_url_public(cases[i][0]);
+		assert_string_equal(p, cases[i][1]);
+		free(p);
+	}
+	assert_int_equal(http_url_has_userinfo("http://u:p@h/"), 1);
+	assert_int_equal(http_url_has_userinfo("http://h/?a=u@x"), 0);
+	assert_null(http_url_public(NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_public),
 		cmocka_unit_test_setup_teardown(
 		    test_case10_okta_link_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_forms, setup,

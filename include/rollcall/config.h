@@ -53,6 +53,8 @@ const char	*config_hr(const struct config *, const char *key);
 const struct source_cfg *config_source(const struct config *, const char *name);
 
 const char	*source_get(const struct source_cfg *, const char *key);
+/* The config line key is on, 0 when unset (for "file:line" messages). */
+int		 source_key_line(const struct source_cfg *, const char *key);
 /* key's value, or def when not set. */
 const char	*source_get_or(const struct source_cfg *, const char *key,
 		    const char *def);

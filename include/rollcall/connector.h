@@ -95,7 +95,13 @@ struct connector;
 struct connector_ops {
 	const char *type;		/* "type =" in the config */
 	const char *const *keys;	/* extra config keys, NULL-terminated */
-	/* 0, or -1 with err set ("cannot bind as ...: Invalid credentials") */
+	/*
+	 * 0, or -1 with err set ("cannot bind as ...: Invalid credentials");
+	 * -2 with err set for a configuration error (a key missing, malformed
+	 * or out of range: file:line where the key is, when it is set), which
+	 * `pull` and `import accounts` report with exit 1 (RC_USAGE) rather
+	 * than 2. HTTP connectors return -2 when http_config_check() fails.
+	 */
 	int	(*open)(struct connector *, const struct source_cfg *,
 		    struct errbuf *);
 	/* 1: *rec filled in; 0: no more records; -1: see err */

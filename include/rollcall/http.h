@@ -71,6 +71,19 @@ struct http_options {
 struct http	*http_open(const struct source_cfg *, const struct http_options *,
 		    struct errbuf *);
 void		 http_close(struct http *);	/* NULL is fine; wipes secrets */
+/*
+ * The configuration checks of http_open() alone, reading no secret: url set,
+ * absolute and without userinfo, timeout/max_retries/max_wait/page_size in
+ * range, the credential's keys present (config.c checks that *_env
+ * keys are variable names). 0, or -2 with
+ * err set (a configuration error: connector.h). A connector's open() calls
+ * it first and returns what it returns.
+ */
+int		 http_config_check(const struct source_cfg *,
+		    const struct http_options *, struct errbuf *);
+/* url without "user:pass@" (for messages; caller frees); NULL for NULL. */
+char		*http_url_public(const char *url);
+int		 http_url_has_userinfo(const char *url);
 
 /* The source's base URL (the `url` key, or the vendor default given). */
 const char	*http_base(const struct http *);

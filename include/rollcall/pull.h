@@ -20,7 +20,11 @@ struct pull_result {
 	long	 issues;	/* data-quality notes recorded */
 };
 
-/* input: a file for `import accounts SOURCE FILE`, else NULL. */
+/*
+ * input: a file for `import accounts SOURCE FILE`, else NULL. 0; -1 with err
+ * set; -2 with err set when the connector found a configuration error
+ * (connector.h: the caller exits 1 rather than 2).
+ */
 int	 pull_source(struct store *, const struct source_cfg *,
 	    const char *input, struct pull_result *, struct errbuf *);
 
