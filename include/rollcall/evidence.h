@@ -7,8 +7,11 @@
  *                     snapshot's id, time, origin, SHA-256, counts), items,
  *                     decisions and revocations per reviewer, findings by
  *                     kind, the signed files, the chain's head
- *   decisions.csv     every decision, current and superseded, in chain order
- *                     (row n is the n-th decision), with prev_hash and hash
+ *   decisions.json    every decision, current and superseded, in chain order,
+ *                     with the exact values the chain hashes (the record
+ *                     verify recomputes the chain from)
+ *   decisions.csv     the same for people and spreadsheets (row n is the
+ *                     n-th decision; cells defused), with prev_hash and hash
  *   revocations.csv   current revoke decisions, for ticketing
  *   revocations.json  the same: {"campaign", "items": [...]}
  *   signed/           each imported worksheet's bytes as imported,
@@ -87,14 +90,15 @@ struct evidence_verify {
 	char	**problems;	/* "altered: decisions.csv", ... */
 	size_t	 nproblems;
 	long	 files;		/* listed in the manifest */
-	long	 decisions;	/* rows of decisions.csv */
+	long	 decisions;	/* decisions in decisions.json */
 	char	 manifest_sha256[65];
 };
 
 /*
  * Check the pack in dir: every file against the manifest (altered,
- * removed, added) and the decision chain of decisions.csv against the
- * manifest's genesis and head. 0 when it could look (the problems, if
+ * removed, added), the required files, the decision chain of
+ * decisions.json against the manifest's genesis and head, and
+ * decisions.csv and the revocations against that chain. 0 when it could look (the problems, if
  * any, are in v; evidence_verify_release() it); -1 with err when there
  * is no readable manifest at all.
  */
