@@ -23,18 +23,6 @@ jstr(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static void
-sha256_hex(const char *s, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 int
 delta_fingerprints(struct store *st, int64_t campaign_id, struct errbuf *err)
 {
@@ -72,7 +60,7 @@ delta_fingerprints(struct store *st, int64_t campaign_id, struct errbuf *err)
 			err_set(err, "out of memory");
 			goto out;
 		}
-		sha256_hex(s, fp);
+		sha256_hex(s, strlen(s), fp);
 		free(s);
 		store_bind_text(upd, 1, store_col(q, 2));
 		store_bind_text(upd, 2, fp);

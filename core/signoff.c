@@ -1078,18 +1078,6 @@ import_rows(struct importer *im, struct errbuf *err)
 	return record_rows(im, err);
 }
 
-static void
-sha256_mem(const void *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 static char *
 time_iso(time_t t)
 {
@@ -1121,7 +1109,7 @@ signoff_import_mem(struct store *st, const char *name, const void *data,
 		opt = &defaults;
 	res->file = xstrdup(name);
 	src.name = res->file;
-	sha256_mem(data, len, res->sha256);
+	sha256_hex(data, len, res->sha256);
 	if (xlsx_is_zip(data, len))
 		rc = read_xlsx(data, len, &src, &rd, err);
 	else

@@ -112,34 +112,6 @@ is_heading_col(const char *name)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_seq(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2, cp = *p & 0x1f;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3, cp = *p & 0x0f;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4, cp = *p & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* s as HTML text, safe in an element or a quoted attribute. */
 static void
 html_text(FILE *fp, const char *s)

@@ -71,6 +71,11 @@ int	 str_empty(const char *);	/* NULL or "" */
 /* fclose() that also reports an earlier write error; 0 or EOF. */
 int	 close_stream(FILE *);
 
+/* Hex SHA-256 of len bytes at data (65 bytes incl. NUL). */
+void	 sha256_hex(const void *data, size_t len, char out[65]);
+/* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 if invalid. */
+size_t	 utf8_seq(const unsigned char *p);
+
 /* Hex SHA-256 of a file (65 bytes incl. NUL) or -1 with errbuf set. */
 int	 sha256_file(const char *path, char out[65], struct errbuf *);
 
