@@ -32,6 +32,8 @@
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
 #include "rollcall/http.h"
+#include "recq.h"
+#include "saas.h"
 
 #define GRAPH_URL	"https://graph.microsoft.com"
 #define GRAPH_SCOPE	"https://graph.microsoft.com/.default"
@@ -63,8 +65,6 @@ struct mfa_ent {
 	unsigned char state;	/* enum mfa_state */
 };
 
-#define MAX_OUT 4
-
 struct entrac {
 	struct http *h;
 	struct source_cfg cfg;
@@ -82,28 +82,13 @@ struct entrac {
 	char	**ids;
 	size_t	 nids, iid;
 	int	 part_ok;
-	struct record out[MAX_OUT];
-	int	 nout, iout;
+	struct recq q;		/* records waiting to be handed out */
 	struct buf detail, name;
 };
 
 static const char *const entra_keys[] = {
 	HTTP_KEYS, "tenant", NULL,
 };
-
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static int
-jbool(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_boolean(v) ? json_is_true(v) : -1;
-}
 
 static int
 hexval(int c)
@@ -275,25 +260,6 @@ listing_next(struct entrac *e, json_t **item, struct errbuf *err)
 	}
 }
 
-static struct record *
-out_new(struct entrac *e, enum record_type type)
-{
-	struct record *r = &e->out[e->nout++];
-
-	memset(r, 0, sizeof(*r));
-	r->type = type;
-	return r;
-}
-
-static void
-out_issue(struct entrac *e, const char *kind, const char *detail)
-{
-	struct record *r = out_new(e, REC_ISSUE);
-
-	r->u.issue.kind = kind;
-	r->u.issue.detail = detail;
-}
-
 static int
 is_type(const json_t *o, const char *type)
 {
@@ -332,14 +298,16 @@ later(const char *a, const char *b)
 static void
 put_user(struct entrac *e, json_t *u)
 {
-	struct record *r = out_new(e, REC_ACCOUNT);
-	struct rec_account *a = &r->u.account;
+	struct record r;
+	struct rec_account *a = &r.u.account;
 	const char *upn = jstr(u, "userPrincipalName");
 	const char *mail = jstr(u, "mail");
 	const char *type = jstr(u, "userType");
 	json_t *sia;
 	int enabled;
 
+	memset(&r, 0, sizeof(r));
+	r.type = REC_ACCOUNT;
 	a->native_id = jstr(u, "id");
 	a->login = upn;
 	a->email = !str_empty(mail) ? mail : upn;
@@ -364,33 +332,37 @@ put_user(struct entrac *e, json_t *u)
 		if (a->last_login == NULL)
 			a->last_login = "never";
 	}
+	recq_push(&e->q, &r);
 	if (enabled < 0) {
 		buf_reset(&e->detail);
 		buf_addf(&e->detail, "account %s has no accountEnabled;"
 		    " counted as active", upn ? upn : "?");
-		out_issue(e, "unknown_status", buf_str(&e->detail));
+		recq_issue(&e->q, "unknown_status", buf_str(&e->detail));
 	}
 }
 
 static void
 put_group(struct entrac *e, json_t *g, int is_role)
 {
-	struct record *r = out_new(e, REC_ENTITLEMENT);
+	struct record r;
 	const char *id = jstr(g, "id");
 	const char *name = jstr(g, "displayName");
 
-	r->u.ent.native_id = id;
+	memset(&r, 0, sizeof(r));
+	r.type = REC_ENTITLEMENT;
+	r.u.ent.native_id = id;
 	if (is_role) {
 		buf_reset(&e->name);
 		buf_addf(&e->name, "role:%s", name ? name : id ? id : "");
-		r->u.ent.name = buf_str(&e->name);
-		r->u.ent.kind = "role";
-		r->u.ent.privileged = 1;	/* every directory role is admin */
+		r.u.ent.name = buf_str(&e->name);
+		r.u.ent.kind = "role";
+		r.u.ent.privileged = 1;	/* every directory role is admin */
 	} else {
-		r->u.ent.name = name;
-		r->u.ent.kind = "group";
-		r->u.ent.privileged = -1;
+		r.u.ent.name = name;
+		r.u.ent.kind = "group";
+		r.u.ent.privileged = -1;
 	}
+	recq_push(&e->q, &r);
 	if (id == NULL)
 		return;
 	e->ids = xrealloc(e->ids, (e->nids + 1) * sizeof(*e->ids));
@@ -400,7 +372,6 @@ put_group(struct entrac *e, json_t *g, int is_role)
 static void
 put_member(struct entrac *e, json_t *m, int is_role)
 {
-	struct record *r;
 	const char *id = jstr(m, "id");
 
 	if (id == NULL)
@@ -408,10 +379,7 @@ put_member(struct entrac *e, json_t *m, int is_role)
 	if (!is_type(m, "#microsoft.graph.user") &&
 	    !(is_role && is_type(m, "#microsoft.graph.group")))
 		return;
-	r = out_new(e, REC_MEMBER);
-	r->u.member.group = e->ids[e->iid];
-	r->u.member.member = id;
-	r->u.member.ref = MEMBER_BY_KEY;
+	recq_member(&e->q, e->ids[e->iid], id);
 }
 
 static char *
@@ -579,7 +547,7 @@ incomplete(struct entrac *e, const char *part, const char *perm,
 	buf_reset(&e->detail);
 	buf_addf(&e->detail, "%s not read: HTTP %ld from %s (needs %s)", part,
 	    e->l.page.status, e->l.url, perm);
-	out_issue(e, "incomplete", buf_str(&e->detail));
+	recq_issue(&e->q, "incomplete", buf_str(&e->detail));
 	err->msg[0] = '\0';
 }
 
@@ -589,7 +557,7 @@ refill(struct entrac *e, struct errbuf *err)
 	json_t *item;
 	int rc;
 
-	e->nout = e->iout = 0;
+	recq_reset(&e->q);
 	rc = listing_next(e, &item, err);
 	if (rc < 0) {
 		switch (e->phase) {
@@ -673,13 +641,12 @@ entra_next(struct connector *c, struct record *rec, struct errbuf *err)
 {
 	struct entrac *e = c->priv;
 
-	while (e->iout >= e->nout) {
+	while (!recq_pop(&e->q, rec)) {
 		if (e->phase == E_DONE)
 			return 0;
 		if (refill(e, err) < 0)
 			return -1;
 	}
-	*rec = e->out[e->iout++];
 	return 1;
 }
 
@@ -740,6 +707,7 @@ entra_close(struct connector *c)
 	http_close(e->h);
 	free_ids(e);
 	free(e->mfa);
+	recq_free(&e->q);
 	buf_release(&e->detail);
 	buf_release(&e->name);
 	cfg_copy_free(&e->cfg, e->cfg_own);

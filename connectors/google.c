@@ -31,6 +31,8 @@
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
 #include "rollcall/http.h"
+#include "recq.h"
+#include "saas.h"
 
 #define GOOGLE_URL	"https://admin.googleapis.com"
 #define GOOGLE_SCOPES \
@@ -63,8 +65,6 @@ struct listing {
 	int	 last;		/* the page read is the last one */
 };
 
-#define MAX_OUT 6
-
 struct googc {
 	struct http *h;
 	struct source_cfg cfg;	/* the source with vendor defaults added */
@@ -82,30 +82,14 @@ struct googc {
 	char	**super;
 	size_t	 nsuper;
 	int	 roles_ok;
-	/* records waiting to be handed out, and the strings they lend */
-	struct record out[MAX_OUT];
-	int	 nout, iout;
+	/* records waiting to be handed out, and scratch for their strings */
+	struct recq q;
 	struct buf aliases, key, name, detail;
 };
 
 static const char *const google_keys[] = {
 	HTTP_KEYS, "key_file", "subject", "customer", NULL,
 };
-
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* 1 true, 0 false, -1 absent or not a boolean */
-static int
-jbool(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_boolean(v) ? json_is_true(v) : -1;
-}
 
 /* An id the API documents as a string but may send as a number. */
 static const char *
@@ -282,56 +266,34 @@ dir_url(struct googc *g, const char *fmt, const char *arg)
 	return url;
 }
 
-static void
-out_issue(struct googc *g, const char *kind, const char *detail)
-{
-	struct record *r = &g->out[g->nout++];
-
-	memset(r, 0, sizeof(*r));
-	r->type = REC_ISSUE;
-	r->u.issue.kind = kind;
-	r->u.issue.detail = detail;
-}
-
 /* A role entitlement that the API itself marks as an admin: privileged. */
 static void
 out_role(struct googc *g, const char *key, const char *name)
 {
-	struct record *r = &g->out[g->nout++];
+	struct record r;
 
-	memset(r, 0, sizeof(*r));
-	r->type = REC_ENTITLEMENT;
-	r->u.ent.native_id = key;
-	r->u.ent.name = name;
-	r->u.ent.kind = "role";
-	r->u.ent.privileged = 1;
-}
-
-static void
-out_member(struct googc *g, const char *group, const char *member)
-{
-	struct record *r = &g->out[g->nout++];
-
-	memset(r, 0, sizeof(*r));
-	r->type = REC_MEMBER;
-	r->u.member.group = group;
-	r->u.member.member = member;
-	r->u.member.ref = MEMBER_BY_KEY;
+	memset(&r, 0, sizeof(r));
+	r.type = REC_ENTITLEMENT;
+	r.u.ent.native_id = key;
+	r.u.ent.name = name;
+	r.u.ent.kind = "role";
+	r.u.ent.privileged = 1;
+	recq_push(&g->q, &r);
 }
 
 static void
 put_user(struct googc *g, json_t *u)
 {
-	struct record *r = &g->out[g->nout++];
-	struct rec_account *a = &r->u.account;
+	struct record r;
+	struct rec_account *a = &r.u.account;
 	const char *primary = jstr(u, "primaryEmail");
 	const char *last, *id, *addr, *type;
 	json_t *v, *e;
 	size_t i;
 	int suspended, archived, mfa;
 
-	memset(r, 0, sizeof(*r));
-	r->type = REC_ACCOUNT;
+	memset(&r, 0, sizeof(r));
+	r.type = REC_ACCOUNT;
 	id = jid(u, "id", &g->key);
 	a->native_id = id;
 	a->login = primary;
@@ -371,32 +333,33 @@ put_user(struct googc *g, json_t *u)
 			break;
 		}
 	}
+	recq_push(&g->q, &r);
 	if (id == NULL)
 		return;		/* the core refuses it, naming the login */
 	if (jbool(u, "isAdmin") == 1) {
 		out_role(g, SUPER_ADMIN, SUPER_ADMIN);
-		out_member(g, SUPER_ADMIN, id);
+		recq_member(&g->q, SUPER_ADMIN, id);
 	}
 	if (jbool(u, "isDelegatedAdmin") == 1) {
 		out_role(g, DELEGATED_ADMIN, DELEGATED_ADMIN);
-		out_member(g, DELEGATED_ADMIN, id);
+		recq_member(&g->q, DELEGATED_ADMIN, id);
 	}
 }
 
 static void
 put_group(struct googc *g, json_t *grp)
 {
-	struct record *r;
+	struct record r;
 	const char *id = jid(grp, "id", &g->key);
 	const char *email = jstr(grp, "email");
 
-	r = &g->out[g->nout++];
-	memset(r, 0, sizeof(*r));
-	r->type = REC_ENTITLEMENT;
-	r->u.ent.native_id = id;
-	r->u.ent.name = email ? email : jstr(grp, "name");
-	r->u.ent.kind = "group";
-	r->u.ent.privileged = -1;
+	memset(&r, 0, sizeof(r));
+	r.type = REC_ENTITLEMENT;
+	r.u.ent.native_id = id;
+	r.u.ent.name = email ? email : jstr(grp, "name");
+	r.u.ent.kind = "group";
+	r.u.ent.privileged = -1;
+	recq_push(&g->q, &r);
 	if (id == NULL)
 		return;
 	g->groups = xrealloc(g->groups, (g->ngroups + 1) * sizeof(*g->groups));
@@ -415,13 +378,13 @@ put_member(struct googc *g, json_t *m)
 		buf_reset(&g->detail);
 		buf_addf(&g->detail, "group %s has every user of the account"
 		    " as a member (type CUSTOMER); not expanded", group);
-		out_issue(g, "incomplete", buf_str(&g->detail));
+		recq_issue(&g->q, "incomplete", buf_str(&g->detail));
 		return;
 	}
 	if (id == NULL)
 		return;
 	/* USER and GROUP alike: a group member nests, by its id */
-	out_member(g, group, id);
+	recq_member(&g->q, group, id);
 }
 
 static int
@@ -467,13 +430,13 @@ put_assignment(struct googc *g, json_t *ra)
 		return;
 	if (is_super(g, role)) {
 		out_role(g, SUPER_ADMIN, SUPER_ADMIN);
-		out_member(g, SUPER_ADMIN, to);
+		recq_member(&g->q, SUPER_ADMIN, to);
 		return;
 	}
 	buf_reset(&g->aliases);
 	buf_addf(&g->aliases, "role:%s", role);
 	/* assigned to a group: the core nests it like a member group */
-	out_member(g, buf_str(&g->aliases), to);
+	recq_member(&g->q, buf_str(&g->aliases), to);
 }
 
 /* A part the credential may not read: a note, and the pull goes on. */
@@ -490,7 +453,7 @@ part_refused(struct googc *g, const char *part, const char *scope,
 	    " needs the scope %s and a role that may read them)", part,
 	    status, g->l.url, scope);
 	listing_end(g);
-	out_issue(g, "incomplete", buf_str(&g->detail));
+	recq_issue(&g->q, "incomplete", buf_str(&g->detail));
 	err->msg[0] = '\0';
 	return 0;
 }
@@ -595,14 +558,14 @@ next_phase(struct googc *g)
 	start_phase(g);
 }
 
-/* Fill g->out from the next item; 0 when a phase ended, -1 on error. */
+/* Fill g->q from the next item; 0 when a phase ended, -1 on error. */
 static int
 refill(struct googc *g, struct errbuf *err)
 {
 	json_t *item;
 	int rc;
 
-	g->nout = g->iout = 0;
+	recq_reset(&g->q);
 	rc = listing_next(g, &item, err);
 	if (rc < 0) {
 		switch (g->phase) {
@@ -664,13 +627,12 @@ google_next(struct connector *c, struct record *rec, struct errbuf *err)
 {
 	struct googc *g = c->priv;
 
-	while (g->iout >= g->nout) {
+	while (!recq_pop(&g->q, rec)) {
 		if (g->phase == G_DONE)
 			return 0;
 		if (refill(g, err) < 0)
 			return -1;
 	}
-	*rec = g->out[g->iout++];
 	return 1;
 }
 
@@ -733,6 +695,7 @@ google_close(struct connector *c)
 		free(g->super[i]);
 	free(g->super);
 	free(g->customer);
+	recq_free(&g->q);
 	buf_release(&g->aliases);
 	buf_release(&g->key);
 	buf_release(&g->name);

@@ -29,6 +29,7 @@
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
 #include "rollcall/http.h"
+#include "saas.h"
 
 enum {
 	PART_DEPROVISIONED = 1 << 0,
@@ -100,35 +101,6 @@ struct oktac {
 static const char *const okta_keys[] = {
 	HTTP_KEYS, "parts", NULL,
 };
-
-static const char *
-str_at(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* Percent-encode a path segment (RFC 3986 unreserved pass). */
-static char *
-path_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(s) * 3 + 1), *p = out;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
 
 static void
 pend(struct oktac *o, const char *kind, char *detail)
@@ -304,7 +276,7 @@ olist_next(struct oktac *o, struct olist *l, json_t **item,
 		free(url);
 		href = l->page.next;
 		if (href == NULL)
-			href = str_at(json_object_get(json_object_get(
+			href = jstr(json_object_get(json_object_get(
 			    l->page.body, "_links"), "next"), "href");
 		if (href != NULL) {
 			if (http_check_next(o->h, href, err) < 0)
@@ -355,7 +327,7 @@ user_mfa(struct oktac *o, const char *id, enum mfa_state *mfa,
 	*mfa = MFA_UNKNOWN;
 	if (!(o->parts & PART_FACTORS) || o->factors_forbidden)
 		return 0;
-	eid = path_escape(id);
+	eid = saas_path_escape(id);
 	path = xasprintf("/api/v1/users/%s/factors", eid);
 	memset(&pg, 0, sizeof(pg));
 	rc = http_get_json(o->h, path, &pg, err);
@@ -374,8 +346,8 @@ user_mfa(struct oktac *o, const char *id, enum mfa_state *mfa,
 	} else if (rc == 0) {
 		*mfa = MFA_NOT_ENROLLED;
 		json_array_foreach(pg.body, i, f) {
-			const char *type = str_at(f, "factorType");
-			const char *st = str_at(f, "status");
+			const char *type = jstr(f, "factorType");
+			const char *st = jstr(f, "status");
 
 			if (st != NULL && strcmp(st, "ACTIVE") == 0 &&
 			    (type == NULL || strcmp(type, "password") != 0))
@@ -400,7 +372,7 @@ map_user(struct oktac *o, json_t *u, struct record *r, struct errbuf *err)
 
 	memset(r, 0, sizeof(*r));
 	r->type = REC_ACCOUNT;
-	a->native_id = str_at(u, "id");
+	a->native_id = jstr(u, "id");
 	if (str_empty(a->native_id)) {
 		err_set(err, "%s: a user without an id", o->users.page.url ?
 		    o->users.page.url : "/api/v1/users");
@@ -412,20 +384,20 @@ map_user(struct oktac *o, json_t *u, struct record *r, struct errbuf *err)
 		return 0;
 	}
 	json_object_set_new(o->seen, a->native_id, json_true());
-	a->login = str_at(p, "login");
-	a->email = str_at(p, "email");
-	a->aliases = str_at(p, "secondEmail");
-	a->employee_id = str_at(p, "employeeNumber");
-	first = str_at(p, "firstName");
-	lastn = str_at(p, "lastName");
-	if (!str_empty(str_at(p, "displayName")))
-		o->display = xstrdup(str_at(p, "displayName"));
+	a->login = jstr(p, "login");
+	a->email = jstr(p, "email");
+	a->aliases = jstr(p, "secondEmail");
+	a->employee_id = jstr(p, "employeeNumber");
+	first = jstr(p, "firstName");
+	lastn = jstr(p, "lastName");
+	if (!str_empty(jstr(p, "displayName")))
+		o->display = xstrdup(jstr(p, "displayName"));
 	else if (!str_empty(first) || !str_empty(lastn))
 		o->display = xasprintf("%s%s%s", first ? first : "",
 		    !str_empty(first) && !str_empty(lastn) ? " " : "",
 		    lastn ? lastn : "");
 	a->display_name = o->display;
-	a->status = str_at(u, "status");
+	a->status = jstr(u, "status");
 	if ((act = status_active(a->status)) < 0) {
 		act = 1;
 		pend(o, "unknown_status", xasprintf("user '%s': unknown Okta"
@@ -438,7 +410,7 @@ map_user(struct oktac *o, json_t *u, struct record *r, struct errbuf *err)
 		a->last_login = "never";
 	else
 		a->last_login = json_string_value(last);
-	a->created = str_at(u, "created");
+	a->created = jstr(u, "created");
 	if (a->status == NULL || strcmp(a->status, "DEPROVISIONED") != 0) {
 		if (user_mfa(o, a->native_id, &a->mfa, err) < 0)
 			return -1;
@@ -470,8 +442,8 @@ next_user_role(struct oktac *o, struct record *r)
 
 	while (o->ridx < json_array_size(o->role_page.body)) {
 		role = json_array_get(o->role_page.body, o->ridx);
-		type = str_at(role, "type");
-		label = str_at(role, "label");
+		type = jstr(role, "type");
+		label = jstr(role, "label");
 		if (str_empty(type)) {
 			o->ridx++;
 			continue;
@@ -481,8 +453,8 @@ next_user_role(struct oktac *o, struct record *r)
 			/* A custom role is known by its id, a standard one by type. */
 			free(o->role_key);
 			o->role_key = xasprintf("role:%s", strcmp(type,
-			    "CUSTOM") == 0 && str_at(role, "role") ?
-			    str_at(role, "role") : type);
+			    "CUSTOM") == 0 && jstr(role, "role") ?
+			    jstr(role, "role") : type);
 			r->type = REC_ENTITLEMENT;
 			r->u.ent.native_id = o->role_key;
 			r->u.ent.key = o->role_key;
@@ -506,7 +478,7 @@ next_user_role(struct oktac *o, struct record *r)
 static int
 fetch_user_roles(struct oktac *o, const char *id, struct errbuf *err)
 {
-	char *eid = path_escape(id), *path;
+	char *eid = saas_path_escape(id), *path;
 	int rc;
 
 	path = xasprintf("/api/v1/users/%s/roles", eid);
@@ -621,9 +593,9 @@ oktac_next(struct connector *c, struct record *r, struct errbuf *err)
 				o->phase = PH_GROUPS;
 				break;
 			}
-			if (str_empty(str_at(item, "id")))
+			if (str_empty(jstr(item, "id")))
 				break;
-			if (fetch_user_roles(o, str_at(item, "id"), err) < 0)
+			if (fetch_user_roles(o, jstr(item, "id"), err) < 0)
 				return -1;
 			o->phase = PH_USER_ROLES;
 			break;
@@ -655,18 +627,18 @@ oktac_next(struct connector *c, struct record *r, struct errbuf *err)
 				o->phase = PH_NOTES;
 				break;
 			}
-			if (str_empty(str_at(item, "id")))
+			if (str_empty(jstr(item, "id")))
 				break;
 			memset(r, 0, sizeof(*r));
 			r->type = REC_ENTITLEMENT;
-			r->u.ent.native_id = str_at(item, "id");
+			r->u.ent.native_id = jstr(item, "id");
 			r->u.ent.key = r->u.ent.native_id;
-			r->u.ent.name = str_at(json_object_get(item,
+			r->u.ent.name = jstr(json_object_get(item,
 			    "profile"), "name");
 			r->u.ent.kind = "group";
 			r->u.ent.privileged = -1;
 			o->group_id = r->u.ent.native_id;
-			eid = path_escape(o->group_id);
+			eid = saas_path_escape(o->group_id);
 			path = xasprintf("/api/v1/groups/%s/users", eid);
 			olist_start(o, &o->members, path, NULL);
 			free(eid);
@@ -681,12 +653,12 @@ oktac_next(struct connector *c, struct record *r, struct errbuf *err)
 				o->phase = PH_GROUPS;
 				break;
 			}
-			if (str_empty(str_at(item, "id")))
+			if (str_empty(jstr(item, "id")))
 				break;
 			memset(r, 0, sizeof(*r));
 			r->type = REC_MEMBER;
 			r->u.member.group = o->group_id;
-			r->u.member.member = str_at(item, "id");
+			r->u.member.member = jstr(item, "id");
 			r->u.member.ref = MEMBER_BY_KEY;
 			return 1;
 		case PH_NOTES:

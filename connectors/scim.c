@@ -27,6 +27,7 @@
 #include "rollcall/config.h"
 #include "rollcall/connector.h"
 #include "rollcall/http.h"
+#include "saas.h"
 
 #define SCIM_ENTERPRISE "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 /* Repeated ids named in the note; the rest are counted. */
@@ -109,29 +110,6 @@ record_strings_free(struct scimc *s)
 	free(s->display);
 	free(s->detail);
 	s->email = s->aliases = s->display = s->detail = NULL;
-}
-
-/* Percent-encode a path segment (RFC 3986 unreserved pass). */
-static char *
-path_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(s) * 3 + 1), *p = out;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
 }
 
 static int
@@ -374,12 +352,6 @@ listing_next(struct scimc *s, struct listing *l, json_t **out,
 	}
 }
 
-static const char *
-str_at(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* emails[]: the one flagged primary (else the first) and the others. */
 static void
 map_emails(struct scimc *s, json_t *emails, struct rec_account *a)
@@ -398,7 +370,7 @@ map_emails(struct scimc *s, json_t *emails, struct rec_account *a)
 		}
 	}
 	json_array_foreach(emails, i, e) {
-		if ((v = str_at(e, "value")) == NULL || *v == '\0')
+		if ((v = jstr(e, "value")) == NULL || *v == '\0')
 			continue;
 		if (i == pick)
 			s->email = xstrdup(v);
@@ -416,17 +388,17 @@ static void
 map_name(struct scimc *s, json_t *u, struct rec_account *a)
 {
 	json_t *name = json_object_get(u, "name");
-	const char *given = str_at(name, "givenName");
-	const char *family = str_at(name, "familyName");
+	const char *given = jstr(name, "givenName");
+	const char *family = jstr(name, "familyName");
 
-	if (!str_empty(str_at(name, "formatted")))
-		s->display = xstrdup(str_at(name, "formatted"));
+	if (!str_empty(jstr(name, "formatted")))
+		s->display = xstrdup(jstr(name, "formatted"));
 	else if (!str_empty(given) || !str_empty(family))
 		s->display = xasprintf("%s%s%s", given ? given : "",
 		    !str_empty(given) && !str_empty(family) ? " " : "",
 		    family ? family : "");
-	else if (!str_empty(str_at(u, "displayName")))
-		s->display = xstrdup(str_at(u, "displayName"));
+	else if (!str_empty(jstr(u, "displayName")))
+		s->display = xstrdup(jstr(u, "displayName"));
 	a->display_name = s->display;
 }
 
@@ -438,9 +410,9 @@ map_user(struct scimc *s, json_t *u, struct record *r)
 
 	memset(r, 0, sizeof(*r));
 	r->type = REC_ACCOUNT;
-	a->native_id = str_at(u, "id");
+	a->native_id = jstr(u, "id");
 	a->key = a->native_id;		/* members[].value names it */
-	a->login = str_at(u, "userName");
+	a->login = jstr(u, "userName");
 	map_emails(s, json_object_get(u, "emails"), a);
 	map_name(s, u, a);
 	/*
@@ -455,8 +427,8 @@ map_user(struct scimc *s, json_t *u, struct record *r)
 	}
 	a->mfa = MFA_UNKNOWN;
 	a->last_login = NULL;
-	a->created = str_at(json_object_get(u, "meta"), "created");
-	a->employee_id = str_at(json_object_get(u, SCIM_ENTERPRISE),
+	a->created = jstr(json_object_get(u, "meta"), "created");
+	a->employee_id = jstr(json_object_get(u, SCIM_ENTERPRISE),
 	    "employeeNumber");
 }
 
@@ -496,7 +468,7 @@ listing_notes(struct scimc *s, struct listing *l, struct record *r)
 static int
 fetch_members(struct scimc *s, struct errbuf *err)
 {
-	char *id = path_escape(s->group_id), *path, *url, *u2;
+	char *id = saas_path_escape(s->group_id), *path, *url, *u2;
 	int rc;
 
 	path = xasprintf("/Groups/%s", id);
@@ -528,9 +500,9 @@ map_group(struct scimc *s, json_t *g, struct record *r, struct errbuf *err)
 
 	memset(r, 0, sizeof(*r));
 	r->type = REC_ENTITLEMENT;
-	e->native_id = str_at(g, "id");
+	e->native_id = jstr(g, "id");
 	e->key = e->native_id;
-	e->name = str_at(g, "displayName");
+	e->name = jstr(g, "displayName");
 	e->kind = "group";
 	e->privileged = -1;
 	s->group_id = e->native_id;
@@ -551,7 +523,7 @@ next_member(struct scimc *s, struct record *r)
 	while (json_is_array(s->members) &&
 	    s->midx < json_array_size(s->members)) {
 		m = json_array_get(s->members, s->midx++);
-		if ((v = str_at(m, "value")) == NULL || *v == '\0')
+		if ((v = jstr(m, "value")) == NULL || *v == '\0')
 			continue;
 		memset(r, 0, sizeof(*r));
 		r->type = REC_MEMBER;
