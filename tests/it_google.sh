@@ -17,30 +17,8 @@ if [ ! -x "$FAKEAPI" ] || ! command -v sqlite3 >/dev/null; then
 	exit 0
 fi
 T=$(mktemp -d /tmp/rollcall-it-google.XXXXXX)
-API_PID=
-api_stop() {
-	if [ -n "$API_PID" ]; then
-		kill "$API_PID" 2>/dev/null
-		wait "$API_PID" 2>/dev/null
-	fi
-	API_PID=
-}
-api_start() {	# api_start TRANSCRIPT...: sets API_URL
-	rm -f "$T/api.port" "$T/api.log"
-	"$FAKEAPI" --port-file "$T/api.port" --log "$T/api.log" \
-	    --host https://admin.googleapis.com "$@" 2>"$T/api.err" &
-	API_PID=$!
-	_i=0
-	while [ ! -s "$T/api.port" ]; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$API_PID" 2>/dev/null; then
-			sed 's/^/# fakeapi: /' "$T/api.err"
-			return 1
-		fi
-		sleep 0.05
-	done
-	API_URL=http://127.0.0.1:$(cat "$T/api.port")
-}
+API_HOST=https://admin.googleapis.com
+. tests/lib/fakeapi.sh
 cleanup() {
 	api_stop
 	rm -rf "$T"
