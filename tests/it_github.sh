@@ -19,14 +19,10 @@ if [ ! -x "$FAKEAPI" ] || ! command -v sqlite3 >/dev/null; then
 	exit 0
 fi
 T=$(mktemp -d /tmp/rollcall-it-github.XXXXXX)
-FA_PID=
-stop_fake() {
-	if [ -n "$FA_PID" ]; then
-		kill "$FA_PID" 2>/dev/null
-		wait "$FA_PID" 2>/dev/null
-	fi
-	FA_PID=
-}
+API_HOST=https://api.github.com API_LOG=$T/requests.log API_PORT_FILE=$T/port
+API_ERR=$T/fakeapi.err
+. tests/lib/fakeapi.sh
+stop_fake() { api_stop; }
 cleanup() {
 	stop_fake
 	rm -rf "$T"
@@ -51,17 +47,7 @@ members_of() {	# members_of ENTITLEMENT: logins holding it, space-separated
 }
 
 start_fake() {	# start_fake TRANSCRIPT...: serve them; sets PORT, URL
-	rm -f "$T/port" "$T/requests.log"
-	"$FAKEAPI" --port-file "$T/port" --log "$T/requests.log" \
-	    --host https://api.github.com "$@" 2>>"$T/fakeapi.err" &
-	FA_PID=$!
-	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	PORT=$(cat "$T/port" 2>/dev/null)
-	URL=http://127.0.0.1:$PORT
+	api_start "$@" && URL=$API_URL
 }
 
 write_conf() {	# write_conf [EXTRA LINES]

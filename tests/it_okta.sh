@@ -17,14 +17,8 @@ if [ ! -x "$FAKEAPI" ] || ! command -v sqlite3 >/dev/null; then
 fi
 D=tests/data/http/okta
 T=$(mktemp -d /tmp/rollcall-it-okta.XXXXXX)
-API_PID=
-api_stop() {
-	if [ -n "$API_PID" ]; then
-		kill "$API_PID" 2>/dev/null
-		wait "$API_PID" 2>/dev/null
-	fi
-	API_PID=
-}
+API_HOST=https://acme.okta.example.invalid API_LOG=$T/log API_PORT_FILE=$T/port
+. tests/lib/fakeapi.sh
 cleanup() {
 	api_stop
 	rm -rf "$T"
@@ -32,19 +26,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-api_start() {	# api_start TRANSCRIPT...: a fresh server and log; sets PORT
-	api_stop
-	rm -f "$T/port" "$T/log"
-	"$FAKEAPI" --port-file "$T/port" --log "$T/log" \
-	    --host https://acme.okta.example.invalid "$@" 2>"$T/api.err" &
-	API_PID=$!
-	_i=0
-	while [ ! -s "$T/port" ] && [ $_i -lt 200 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	PORT=$(cat "$T/port" 2>/dev/null)
-}
 
 DB=$T/rollcall.db
 CONF=$T/rollcall.conf
