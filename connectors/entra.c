@@ -67,8 +67,7 @@ struct mfa_ent {
 
 struct entrac {
 	struct http *h;
-	struct source_cfg cfg;
-	size_t	 cfg_own;
+	char	*token_url;	/* the tenant's token endpoint, by default */
 	const char *src_name;
 	long	 page_size;
 	enum ephase phase;
@@ -144,39 +143,6 @@ mfa_lookup(const struct entrac *e, const char *id)
 }
 
 /* Vendor defaults added as keys, for http_open() to read. */
-static void
-cfg_add(struct source_cfg *dst, const char *key, const char *value)
-{
-	dst->kv.v = xrealloc(dst->kv.v, (dst->kv.n + 1) * sizeof(*dst->kv.v));
-	dst->kv.v[dst->kv.n].key = xstrdup(key);
-	dst->kv.v[dst->kv.n].value = xstrdup(value);
-	dst->kv.v[dst->kv.n].line = dst->line;
-	dst->kv.n++;
-}
-
-static void
-cfg_copy(struct source_cfg *dst, const struct source_cfg *src)
-{
-	*dst = *src;
-	dst->kv.v = xcalloc(src->kv.n + 1, sizeof(*dst->kv.v));
-	if (src->kv.n)
-		memcpy(dst->kv.v, src->kv.v, src->kv.n * sizeof(*dst->kv.v));
-}
-
-static void
-cfg_copy_free(struct source_cfg *dst, size_t from)
-{
-	size_t i;
-
-	for (i = from; i < dst->kv.n; i++) {
-		free(dst->kv.v[i].key);
-		free(dst->kv.v[i].value);
-	}
-	free(dst->kv.v);
-	dst->kv.v = NULL;
-	dst->kv.n = 0;
-}
-
 static void
 listing_end(struct entrac *e)
 {
@@ -657,15 +623,10 @@ entra_open(struct connector *c, const struct source_cfg *src,
 	struct http_options opt;
 	struct entrac *e;
 	const char *tenant = source_get(src, "tenant");
-	char *t;
 
 	e = xcalloc(1, sizeof(*e));
 	c->priv = e;
 	e->src_name = src->name;
-	cfg_copy(&e->cfg, src);
-	e->cfg_own = src->kv.n;
-	if (source_get(src, "url") == NULL)
-		cfg_add(&e->cfg, "url", GRAPH_URL);
 	/* client credentials: the tenant's token endpoint unless given */
 	if (source_get(src, "client_id") && !source_get(src, "token_url")) {
 		if (str_empty(tenant)) {
@@ -673,16 +634,16 @@ entra_open(struct connector *c, const struct source_cfg *src,
 			    " token_url)", src->name);
 			return -2;
 		}
-		t = xasprintf(TOKEN_URL_FMT, tenant);
-		cfg_add(&e->cfg, "token_url", t);
-		free(t);
+		e->token_url = xasprintf(TOKEN_URL_FMT, tenant);
 	}
 	memset(&opt, 0, sizeof(opt));
+	opt.default_url = GRAPH_URL;
+	opt.default_token_url = e->token_url;
 	opt.auth = HTTP_AUTH_BEARER;
 	opt.scopes = source_get_or(src, "scope", GRAPH_SCOPE);
-	if (http_config_check(&e->cfg, &opt, err) < 0)
+	if (http_config_check(src, &opt, err) < 0)
 		return -2;
-	if ((e->h = http_open(&e->cfg, &opt, err)) == NULL)
+	if ((e->h = http_open(src, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(e->h);
 	e->page_size = http_page_size(e->h, 999);
@@ -710,7 +671,7 @@ entra_close(struct connector *c)
 	recq_free(&e->q);
 	buf_release(&e->detail);
 	buf_release(&e->name);
-	cfg_copy_free(&e->cfg, e->cfg_own);
+	free(e->token_url);
 	free(e);
 	c->priv = NULL;
 	c->origin = NULL;

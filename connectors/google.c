@@ -67,8 +67,6 @@ struct listing {
 
 struct googc {
 	struct http *h;
-	struct source_cfg cfg;	/* the source with vendor defaults added */
-	size_t	 cfg_own;	/* cfg.kv.v[cfg_own...] are ours to free */
 	const char *src_name;
 	char	*customer;
 	long	 page_size;
@@ -105,43 +103,6 @@ jid(const json_t *o, const char *key, struct buf *b)
 		return buf_str(b);
 	}
 	return NULL;
-}
-
-/*
- * http_open() reads the source's keys; the vendor's URL goes in as the
- * `url` key when the config leaves it out.
- */
-static void
-cfg_copy_with(struct source_cfg *dst, const struct source_cfg *src,
-    const char *key, const char *value)
-{
-	size_t n = src->kv.n;
-
-	*dst = *src;
-	dst->kv.v = xcalloc(n + 1, sizeof(*dst->kv.v));
-	if (n)
-		memcpy(dst->kv.v, src->kv.v, n * sizeof(*dst->kv.v));
-	dst->kv.n = n;
-	if (source_get(src, key) == NULL) {
-		dst->kv.v[n].key = xstrdup(key);
-		dst->kv.v[n].value = xstrdup(value);
-		dst->kv.v[n].line = src->line;
-		dst->kv.n = n + 1;
-	}
-}
-
-static void
-cfg_copy_free(struct source_cfg *dst, size_t from)
-{
-	size_t i;
-
-	for (i = from; i < dst->kv.n; i++) {
-		free(dst->kv.v[i].key);
-		free(dst->kv.v[i].value);
-	}
-	free(dst->kv.v);
-	dst->kv.v = NULL;
-	dst->kv.n = 0;
 }
 
 static void
@@ -646,10 +607,9 @@ google_open(struct connector *c, const struct source_cfg *src,
 	g = xcalloc(1, sizeof(*g));
 	c->priv = g;
 	g->src_name = src->name;
-	cfg_copy_with(&g->cfg, src, "url", GOOGLE_URL);
-	g->cfg_own = src->kv.n;
 	g->customer = xstrdup(source_get_or(src, "customer", "my_customer"));
 	memset(&opt, 0, sizeof(opt));
+	opt.default_url = GOOGLE_URL;
 	/*
 	 * key_file: the service account, acting as `subject` through
 	 * domain-wide delegation; without it a bearer token (token_env,
@@ -664,9 +624,9 @@ google_open(struct connector *c, const struct source_cfg *src,
 		    " the service account acts as)", src->name);
 		return -2;
 	}
-	if (http_config_check(&g->cfg, &opt, err) < 0)
+	if (http_config_check(src, &opt, err) < 0)
 		return -2;
-	if ((g->h = http_open(&g->cfg, &opt, err)) == NULL)
+	if ((g->h = http_open(src, &opt, err)) == NULL)
 		return -1;
 	c->origin = http_base(g->h);
 	g->page_size = http_page_size(g->h, 500);
@@ -700,7 +660,6 @@ google_close(struct connector *c)
 	buf_release(&g->key);
 	buf_release(&g->name);
 	buf_release(&g->detail);
-	cfg_copy_free(&g->cfg, g->cfg_own);
 	free(g);
 	c->priv = NULL;
 	c->origin = NULL;

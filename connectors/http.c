@@ -330,8 +330,8 @@ http_config_check(const struct source_cfg *s, const struct http_options *o,
 		return -2;
 	switch (o->auth) {
 	case HTTP_AUTH_BEARER:
-		base = source_get(s, "token_url") ? "client_secret" : "token";
-		if (source_get(s, "token_url") && !source_get(s, "client_id")) {
+		base = http_token_url(s, o) ? "client_secret" : "token";
+		if (http_token_url(s, o) && !source_get(s, "client_id")) {
 			err_set(err, "source '%s': token_url is set but"
 			    " client_id is not", s->name);
 			return -2;
@@ -1163,4 +1163,14 @@ http_post_secret(struct http *h, const char *url, const char *form,
 	struct req rq = { "POST", form, 0, 1 };
 
 	return http_do(h, &rq, url, p, err);
+}
+
+const char *
+http_token_url(const struct source_cfg *s, const struct http_options *o)
+{
+	const char *v = source_get(s, "token_url");
+
+	if (v == NULL && o != NULL && source_get(s, "client_id") != NULL)
+		v = o->default_token_url;
+	return v;
 }

@@ -171,7 +171,7 @@ http_auth_open(struct http *h, const struct source_cfg *s,
 	case HTTP_AUTH_NONE:
 		return 0;
 	case HTTP_AUTH_BEARER:
-		if ((v = source_get(s, "token_url")) == NULL)
+		if ((v = http_token_url(s, o)) == NULL)
 			return need_secret(h, s, "token", err);
 		h->token_url = xstrdup(v);
 		if ((v = source_get(s, "client_id")) == NULL) {

@@ -1076,11 +1076,38 @@ test_url_public(void **state)
 	assert_null(http_url_public(NULL));
 }
 
+/* A vendor's default token endpoint serves client credentials only. */
+static void
+test_token_url_default(void **state)
+{
+	struct kv with_id[] = { { "type", "entra", 1 },
+	    { "client_id", "app-1", 2 } };
+	struct kv own[] = { { "type", "entra", 1 },
+	    { "client_id", "app-1", 2 },
+	    { "token_url", "https://idp.example.invalid/token", 3 } };
+	struct kv static_token[] = { { "type", "entra", 1 },
+	    { "token_env", "X", 2 } };
+	struct source_cfg a = { "a", "entra", 1, { with_id, 2 }, NULL };
+	struct source_cfg b = { "b", "entra", 1, { own, 3 }, NULL };
+	struct source_cfg c = { "c", "entra", 1, { static_token, 2 }, NULL };
+	struct http_options o = { .auth = HTTP_AUTH_BEARER,
+	    .default_token_url = "https://login.example.invalid/t/token" };
+
+	(void)state;
+	assert_string_equal(http_token_url(&a, &o),
+	    "https://login.example.invalid/t/token");
+	assert_string_equal(http_token_url(&b, &o),
+	    "https://idp.example.invalid/token");
+	assert_null(http_token_url(&c, &o));
+	assert_null(http_token_url(&a, NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_public),
+		cmocka_unit_test(test_token_url_default),
 		cmocka_unit_test_setup_teardown(
 		    test_case10_okta_link_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_forms, setup,

@@ -55,6 +55,9 @@ struct http_options {
 	const char *accept;	/* Accept header; default application/json */
 	const char *user_agent;	/* default "rollcall/VERSION" */
 	const char *default_url; /* the vendor's base URL when `url` is unset */
+	/* the token endpoint for client credentials (client_id set) when
+	 * `token_url` is unset, e.g. Entra's per-tenant one */
+	const char *default_token_url;
 };
 
 /*
@@ -132,6 +135,14 @@ void	 http_listing_reset(struct http *);
 
 /* url + "?"/"&" + key=escaped(value); caller frees. */
 char	*http_url_add(const char *url, const char *key, const char *value);
+/*
+ * The token endpoint of OAuth client credentials for this source: the
+ * `token_url` key, else o->default_token_url when client_id is set, else
+ * NULL (a static token).
+ */
+const char	*http_token_url(const struct source_cfg *,
+	    const struct http_options *);
+
 /* base URL + path (path starting with '/'); caller frees. */
 char	*http_url(const struct http *, const char *path);
 
