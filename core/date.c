@@ -277,16 +277,26 @@ date_valid(const char *iso)
 	    == 0;
 }
 
-/* Days since 1970-01-01 of an ISO date; 0 for an invalid one. */
-static long
-iso_days(const char *iso)
+int
+date_days(const char *iso, long *days)
 {
 	long y;
 	int m, d;
 
 	if (iso_split(iso, &y, &m, &d) < 0)
-		return 0;
-	return days_from_civil(y, m, d);
+		return -1;
+	*days = days_from_civil(y, m, d);
+	return 0;
+}
+
+/* Days since 1970-01-01 of an ISO date; 0 for an invalid one. */
+static long
+iso_days(const char *iso)
+{
+	long n = 0;
+
+	date_days(iso, &n);
+	return n;
 }
 
 long

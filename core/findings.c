@@ -20,6 +20,7 @@
 
 #include "rollcall/buf.h"
 #include "rollcall/config.h"
+#include "rollcall/date.h"
 #include "rollcall/reconcile.h"
 #include "rollcall/remediation.h"
 #include "rollcall/store.h"
@@ -81,39 +82,6 @@ severity_parse(const char *s)
 		if (strcasecmp(severity_names[i], s) == 0)
 			return i;
 	return -1;
-}
-
-/*
- * Days since 1970-01-01 of an ISO date (a time part is ignored); -1 when
- * s does not start with a real YYYY-MM-DD. (Howard Hinnant's
- * days_from_civil.)
- */
-static long
-iso_days(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	long y, m, d, era, yoe, doy, doe;
-	int i;
-
-	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	y = strtol(s, NULL, 10);
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0))))
-		return -1;
-	y -= m <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 struct matrix_row {
@@ -1228,8 +1196,8 @@ find_person_account(struct run *r, const struct account *a,
 		ref = a->created;
 		basis = "created";
 	}
-	if (ref != NULL && iso_days(ref) >= 0 &&
-	    (days = r->as_of_days - iso_days(ref)) > r->dormant_days) {
+	if (ref != NULL && date_days(ref, &days) == 0 &&
+	    (days = r->as_of_days - days) > r->dormant_days) {
 		d = link_json(r, mr);
 		jw_kstr(d, "basis", basis);
 		jw_kstr(d, "last_login", a->last_login);
@@ -1948,7 +1916,7 @@ reconcile_run(struct store *st, const struct config *cfg, const char *as_of,
 	r.as_of = as_of;
 	r.res = res;
 	r.err = err;
-	if ((r.as_of_days = iso_days(as_of)) < 0) {
+	if (date_days(as_of, &r.as_of_days) < 0) {
 		err_set(err, "bad as-of date '%s'", as_of ? as_of : "");
 		return -1;
 	}

@@ -152,6 +152,25 @@ test_valid(void **state)
 }
 
 static void
+test_days(void **state)
+{
+	long n = -99;
+
+	(void)state;
+	assert_int_equal(date_days("1970-01-01", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(date_days("2026-12-03T12:00:00Z", &n), 0);
+	assert_int_equal(n, 20790);
+	assert_int_equal(date_days("1969-12-31", &n), 0);
+	assert_int_equal(n, -1);
+	n = 7;
+	assert_int_equal(date_days("2026-02-30", &n), -1);
+	assert_int_equal(date_days("never", &n), -1);
+	assert_int_equal(date_days(NULL, &n), -1);
+	assert_int_equal(n, 7);		/* untouched on error */
+}
+
+static void
 test_diff_and_add(void **state)
 {
 	char out[11];
@@ -186,6 +205,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso),
+		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_us_and_european),
 		cmocka_unit_test(test_auto_unambiguous),
 		cmocka_unit_test(test_auto_ambiguous),

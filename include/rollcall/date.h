@@ -19,6 +19,8 @@ int	 date_parse(const char *s, const char *fmt, char out[11],
 	    struct errbuf *);
 /* A valid ISO date (YYYY-MM-DD, real calendar day)? */
 int	 date_valid(const char *iso);
+/* Days since 1970-01-01 of an ISO date (a time part is ignored); -1 if invalid. */
+int	 date_days(const char *iso, long *days);
 /* Days from a to b (b - a); both ISO dates (a time part is ignored). */
 long	 date_diff(const char *a, const char *b);
 /* iso + days, into out. */
