@@ -18,10 +18,9 @@ case $ROLLCALL in /*) ;; *) ROLLCALL=$TOP/$ROLLCALL ;; esac
 FAKEAPI=$TOP/build/tools/fakeapi
 [ -x "$FAKEAPI" ] || { echo "demo: $FAKEAPI not built (make demo builds it)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rollcall-demo.XXXXXX")
-api_pid=
 cleanup() {
 	slapd_stop
-	[ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
+	command -v api_stop >/dev/null && api_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -39,17 +38,10 @@ slapd_start
 echo "slapd at $SLAPD_URL (base $SLAPD_BASE)"
 
 step "okta: the Okta API's documented pages, served on 127.0.0.1 from examples/okta/"
-"$FAKEAPI" --port-file "$tmp/api.port" --log "$tmp/api.log" \
-    --host https://example-health.okta.com "$EX/okta/http-transcript.json" \
-    2>"$tmp/api.err" &
-api_pid=$!
-i=0
-while [ ! -s "$tmp/api.port" ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -s "$tmp/api.port" ] || { cat "$tmp/api.err" >&2; exit 2; }
-okta_url=http://127.0.0.1:$(cat "$tmp/api.port")
+T=$tmp API_HOST=https://example-health.okta.com
+. "$TOP/tests/lib/fakeapi.sh"
+api_start "$EX/okta/http-transcript.json" || exit 2
+okta_url=$API_URL
 # The demo org's token; a real one lives in a file only rollcall's user reads.
 printf '%s\n' 00demo-okta-token-not-a-secret >"$tmp/okta.token"
 chmod 600 "$tmp/okta.token"
